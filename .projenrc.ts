@@ -1,0 +1,110 @@
+import { cdk8s, javascript, YamlFile } from 'projen';
+
+// Versions verified together on Node 20 (see ../shared/TOOLCHAIN.md).
+const CDK8S = '2.70.106';
+const CONSTRUCTS = '10.8.1';
+
+const project = new cdk8s.ConstructLibraryCdk8s({
+  name: 'cdk8s-zero-trust',
+  description: 'Declare zero trust in code: default-deny NetworkPolicies, Istio mTLS and identity-bound AuthorizationPolicies, and least-privilege AWS workload identities, synthesized from typed cdk8s constructs.',
+  author: 'cdk8s-zero-trust maintainers',
+  authorAddress: 'maintainers@users.noreply.b-seed-826737c5.example',
+  repositoryUrl: 'https://github.com/cdk8s-zero-trust/cdk8s-zero-trust.git',
+  keywords: ['cdk8s', 'zero-trust', 'istio', 'networkpolicy', 'irsa', 'eks'],
+  defaultReleaseBranch: 'main',
+  cdk8sVersion: CDK8S,
+  constructsVersion: CONSTRUCTS,
+  jsiiVersion: '~6.0.16',
+  typescriptVersion: '~6.0.3',
+  packageManager: javascript.NodePackageManager.NPM,
+  projenrcTs: true,
+  github: false,
+  release: false,
+
+  // The product's layout keeps sources in lib/; compiled JS goes to out/ (git-ignored)
+  // and packages to dist-pkg/, because dist/ is where `cdk8s synth` writes the examples.
+  srcdir: 'lib',
+  libdir: 'out',
+  artifactsDirectory: 'dist-pkg',
+  entrypoint: 'out/index.js',
+  entrypointTypes: 'out/index.d.ts',
+
+  peerDeps: [
+    'cdk8s-plus-28@^2.5.6',
+    'aws-cdk-lib@^2.276.0',
+  ],
+  // Non-jsii runtime dependencies must be bundled into a jsii package.
+  bundledDeps: [
+    'yaml@^2.9.1',
+    'commander@^14.0.3',
+    '@hpcc-js/wasm-graphviz@^1.29.2',
+  ],
+  devDeps: [
+    'cdk8s-cli@2.207.60',
+    'kubernetes-models@^4.5.1',
+    '@kubernetes-models/istio@^2.3.0',
+    'ajv@^8.20.0',
+    'fast-check@^4.10.2',
+    'cdk-nag@^3.0.2',
+    'ts-node@^10.9.2',
+    '@types/node@^20',
+    'jsii-rosetta@~6.0.17',
+    'jsii-pacmak@^1.140.0',
+    'jsii-docgen@^10.5.0',
+    'ts-jest@^29.4.15',
+  ],
+
+  jestOptions: {
+    jestVersion: '^30',
+    // Snapshot drift must fail CI; `npm run test:update` refreshes them on purpose.
+    updateSnapshot: javascript.UpdateSnapshot.NEVER,
+    jestConfig: {
+      testMatch: ['<rootDir>/test/**/*.test.ts'],
+      collectCoverage: false,
+    },
+  },
+  tsJestOptions: {
+    // Type-checking is the compiler's job (jsii + tsc); ts-jest only transpiles.
+    transformOptions: { isolatedModules: true },
+  },
+  tsconfigDev: {
+    include: ['../examples/**/*.ts', '../bench/**/*.ts', '../scripts/**/*.ts'],
+    compilerOptions: {},
+  },
+  eslintOptions: {
+    dirs: ['lib'],
+    devdirs: ['test', 'examples', 'bench', 'scripts', '.projenrc.ts', 'projenrc'],
+    ignorePatterns: ['lib/imports/**'],
+  },
+  gitignore: ['/dist/', '/out/', '/dist-pkg/', '/.bench/'],
+  npmIgnoreOptions: { ignorePatterns: ['/examples/', '/bench/', '/scripts/', '/crds/', '/dist/'] },
+});
+
+// unrs-resolver@1.13 lists platform binaries the registry lacks, which breaks `npm ci`.
+project.package.addField('overrides', { 'unrs-resolver': '1.12.2' });
+project.package.addField('engines', { node: '>=20' });
+
+// `npm test` also compiles with jsii and type-checks tests and examples (ts-jest only
+// transpiles), so a jsii-incompatible API or a type error fails CI.
+const typecheck = project.addTask('typecheck', {
+  description: 'Type-check tests, examples, benchmarks and scripts',
+  exec: 'tsc --noEmit -p test/tsconfig.json',
+});
+project.testTask.prependSpawn(typecheck);
+project.testTask.prependSpawn(project.compileTask);
+
+// `cdk8s synth` builds every example into dist/ (see examples/main.ts).
+new YamlFile(project, 'cdk8s.yaml', {
+  obj: {
+    language: 'typescript',
+    app: 'npx ts-node --transpile-only examples/main.ts',
+    output: 'dist',
+    imports: ['istio:=crds/istio-subset.yaml'],
+  },
+});
+project.addTask('synth', {
+  description: 'Synthesize every example into dist/',
+  exec: 'cdk8s synth --check-upgrade=false',
+});
+
+project.synth();
