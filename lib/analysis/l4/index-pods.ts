@@ -1,0 +1,36 @@
+import { Estate, Workload } from '../estate/model';
+import { indexKeyOf, LabelSelector, selectorMatches } from './selectors';
+
+/**
+ * Pods grouped by namespace and by label pair, so a selector only tests the pods that carry
+ * its first matchLabels pair instead of every pod of the estate.
+ */
+export class PodIndex {
+  private readonly byNamespace = new Map<string, Workload[]>();
+  private readonly byLabel = new Map<string, Workload[]>();
+
+  constructor(private readonly estate: Estate) {
+    for (const w of estate.workloads) {
+      push(this.byNamespace, w.namespace, w);
+      for (const [k, v] of Object.entries(w.labels)) push(this.byLabel, `${w.namespace}\u0000${k}=${v}`, w);
+    }
+  }
+
+  /** Pods of one namespace matched by a selector. */
+  public select(namespace: string, selector: LabelSelector): Workload[] {
+    const key = indexKeyOf(selector);
+    const candidates = key ? this.byLabel.get(`${namespace}\u0000${key}`) : this.byNamespace.get(namespace);
+    return (candidates ?? []).filter(w => selectorMatches(selector, w.labels));
+  }
+
+  /** Namespaces whose labels match a selector. */
+  public namespaces(selector: LabelSelector): string[] {
+    return [...this.estate.namespaces.values()].filter(n => selectorMatches(selector, n.labels)).map(n => n.name);
+  }
+}
+
+function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
+}

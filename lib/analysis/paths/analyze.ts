@@ -1,0 +1,218 @@
+import { Estate, Finding, Workload } from '../estate/model';
+import { evaluateL4, ExternalGrant, L4Result } from '../l4/evaluate';
+import { formatRange, PortSet, PROTOCOLS } from '../l4/port-set';
+import { decidePort, L7Decision, L7Source, PolicyScope } from '../l7/authorization';
+import { l7CandidateSources, principalIndex } from '../l7/candidates';
+import { AccessPath, AnalysisFinding, WorkloadSummary } from '../types';
+import { formatShape } from './format';
+import { l7CutPointsByNamespace, PortSegment, segmentsOf, servicePortsFor } from './segments';
+
+export interface Analysis {
+  readonly estate: Estate;
+  readonly l4: L4Result;
+  readonly workloads: WorkloadSummary[];
+  /** Every (source, destination, port range) that some layer opens, sorted. */
+  readonly paths: AccessPath[];
+  readonly findings: AnalysisFinding[];
+}
+
+const NO_SIDECAR_SOURCE: L7Source = { sidecar: false };
+
+/** Runs both layers over an estate and joins them into per-port verdicts. */
+export function analyzeEstate(estate: Estate): Analysis {
+  const findings: Finding[] = [...estate.findings];
+  const l4 = evaluateL4(estate, findings);
+  const scope = new PolicyScope(estate);
+  const cutPoints = l7CutPointsByNamespace(estate);
+  const byId = new Map(estate.workloads.map(w => [w.id, w]));
+  const paths: AccessPath[] = [];
+  const sourceOf = (w: Workload): L7Source => ({ workload: w, sidecar: w.sidecar });
+
+  const pairs = new Map<string, Map<string, PortSet>>();
+  for (const [src, m] of l4.allowed) pairs.set(src, new Map(m));
+
+  // Paths open at L7 but closed at L4: only sources an ALLOW policy names are candidates.
+  const principals = principalIndex(estate);
+  for (const destination of estate.workloads) {
+    if (!destination.sidecar) continue;
+    const candidates = l7CandidateSources(estate, scope, destination, principals);
+    if (candidates === 'all') {
+      const policies = scope.of(destination).enforced;
+      findings.push({
+        kind: 'gap',
+        subject: destination.id,
+        message: policies.some(p => p.action === 'ALLOW')
+          ? 'an ALLOW rule admits sources by something other than principal or namespace: L7 alone does not narrow who can connect'
+          : 'no ALLOW AuthorizationPolicy applies: L7 admits every source the mTLS mode lets in',
+      });
+      continue;
+    }
+    for (const source of candidates) {
+      if (source.platform || source.id === destination.id) continue;
+      if (!pairs.has(source.id)) pairs.set(source.id, new Map());
+      if (!pairs.get(source.id)!.has(destination.id)) pairs.get(source.id)!.set(destination.id, PortSet.empty());
+    }
+  }
+
+  for (const [srcId, dsts] of pairs) {
+    const source = byId.get(srcId)!;
+    for (const [dstId, l4Ports] of dsts) {
+      const destination = byId.get(dstId)!;
+      const l7Only = l7OnlyPorts(destination, cutPoints.get(destination.namespace) ?? new Set(), l4Ports);
+      const segments = segmentsOf(l4Ports.union(l7Only), destination, cutPoints.get(destination.namespace) ?? new Set());
+      paths.push(...pathsFor(estate, scope, srcId, sourceOf(source), destination, segments, l4Ports, !source.platform && l4.egressIsolated.has(srcId)));
+    }
+  }
+
+  for (const [srcId, grants] of l4.egressToExternal) {
+    for (const grant of grants) paths.push(...externalEgress(srcId, grant));
+  }
+  for (const [dstId, grants] of l4.ingressFromExternal) {
+    const destination = byId.get(dstId)!;
+    for (const grant of grants) {
+      const segments = segmentsOf(grant.ports, destination, cutPoints.get(destination.namespace) ?? new Set());
+      paths.push(...pathsFor(estate, scope, externalName(grant), NO_SIDECAR_SOURCE, destination, segments, grant.ports, false)
+        .map(p => ({ ...p, reasons: [...p.reasons, `L4: ${grant.policy ? `ipBlock in ${grant.policy}` : 'no NetworkPolicy isolates its ingress'}`] })));
+    }
+  }
+
+  for (const p of paths) {
+    if (p.gap) findings.push({ kind: 'gap', subject: `${p.source} -> ${p.destination} ${p.protocol}/${p.port}`, message: p.gap });
+  }
+
+  paths.sort(comparePaths);
+  return {
+    estate,
+    l4,
+    workloads: estate.workloads.map(w => ({
+      id: w.id,
+      namespace: w.namespace,
+      name: w.name,
+      kind: w.kind,
+      serviceAccount: w.serviceAccount,
+      sidecar: w.sidecar,
+      platform: w.platform,
+      ports: w.ports.map(c => `${c.protocol}/${c.port}${c.name ? ` (${c.name})` : ''}`),
+      ingressIsolated: l4.ingressIsolated.has(w.id),
+      egressIsolated: l4.egressIsolated.has(w.id),
+    })),
+    paths,
+    findings: dedupeFindings(findings),
+  };
+}
+
+/** TCP ports where L7 might admit traffic that L4 refuses: declared ports and ports policies name. */
+function l7OnlyPorts(destination: Workload, cuts: ReadonlySet<number>, l4Ports: PortSet): PortSet {
+  if (!destination.sidecar) return PortSet.empty();
+  let out = PortSet.empty();
+  for (const c of destination.ports) if (c.protocol === 'tcp' && !l4Ports.contains('tcp', c.port)) out = out.union(PortSet.range('tcp', c.port));
+  for (const p of cuts) if (!l4Ports.contains('tcp', p)) out = out.union(PortSet.range('tcp', p));
+  return out;
+}
+
+function pathsFor(
+  estate: Estate, scope: PolicyScope, sourceName: string, source: L7Source, destination: Workload,
+  segments: PortSegment[], l4Ports: PortSet, sourceEgressIsolated: boolean,
+): AccessPath[] {
+  const out: AccessPath[] = [];
+  let pending: { segment: PortSegment; path: AccessPath } | undefined;
+  const flush = () => {
+    if (pending) out.push(pending.path);
+    pending = undefined;
+  };
+  for (const segment of segments) {
+    const l4Allowed = l4Ports.contains(segment.protocol, segment.range.from);
+    const l7: L7Decision = segment.protocol === 'tcp'
+      ? decidePort(estate, scope, source, destination, segment.range.from)
+      : { verdict: 'n/a', requests: [], reasons: [`Istio authorization does not apply to ${segment.protocol.toUpperCase()}`], caveats: [] };
+    if (!l4Allowed && l7.verdict !== 'allow') continue;
+    const l7Open = l7.verdict === 'allow' || l7.verdict === 'n/a';
+    const verdict = !l4Allowed ? 'deny' : l7.verdict === 'unknown' ? 'unknown' : l7Open ? 'allow' : 'deny';
+    const gap = l4Allowed && l7.verdict === 'deny' ? 'open at L4, closed at L7'
+      : !l4Allowed && l7.verdict === 'allow' ? 'open at L7, closed at L4' : undefined;
+    const path: AccessPath = {
+      source: sourceName,
+      destination: destination.id,
+      protocol: segment.protocol,
+      port: formatRange(segment.range),
+      portName: segment.declaredName,
+      servicePorts: segment.range.from === segment.range.to ? servicePortsFor(estate, destination, segment.protocol, segment.range.from) : [],
+      l4: l4Allowed ? 'allow' : 'deny',
+      l7: l7.verdict,
+      verdict,
+      requests: l7.verdict === 'allow' ? l7.requests.map(formatShape) : [],
+      reasons: [
+        `L4: ${l4Allowed ? (sourceEgressIsolated ? 'egress and ingress NetworkPolicies admit it' : 'ingress admits it; the source has no egress isolation') : 'refused by NetworkPolicy'}`,
+        ...l7.reasons.map(r => `L7: ${r}`),
+      ],
+      caveats: [...l7.caveats],
+      mtls: l7.mtls,
+      dryRunL7: l7.dryRunVerdict,
+      gap,
+      platform: destination.platform,
+    };
+    // Adjacent undeclared ranges with the same outcome read better as one range.
+    if (pending && !segment.declared && !pending.segment.declared && pending.segment.protocol === segment.protocol
+      && pending.segment.range.to + 1 === segment.range.from && sameOutcome(pending.path, path)) {
+      const range = { from: pending.segment.range.from, to: segment.range.to };
+      pending = { segment: { ...segment, range }, path: { ...pending.path, port: formatRange(range) } };
+      continue;
+    }
+    flush();
+    pending = { segment, path };
+  }
+  flush();
+  return out;
+}
+
+function sameOutcome(a: AccessPath, b: AccessPath): boolean {
+  const key = (p: AccessPath) => JSON.stringify([p.l4, p.l7, p.verdict, p.requests, p.caveats, p.dryRunL7, p.gap, p.mtls]);
+  return key(a) === key(b);
+}
+
+function externalName(grant: ExternalGrant): string {
+  return grant.cidr === '0.0.0.0/0' && grant.except.length === 0 ? 'external (0.0.0.0/0)' : `external (${cidrText(grant)})`;
+}
+
+function cidrText(grant: ExternalGrant): string {
+  return `${grant.cidr}${grant.except.length > 0 ? ` except ${grant.except.join(',')}` : ''}`;
+}
+
+function externalEgress(sourceId: string, grant: ExternalGrant): AccessPath[] {
+  const destination = grant.cidr === '0.0.0.0/0' && grant.except.length === 0 ? 'internet (0.0.0.0/0)' : `cidr ${cidrText(grant)}`;
+  const out: AccessPath[] = [];
+  for (const protocol of PROTOCOLS) {
+    for (const range of grant.ports.rangesOf(protocol)) {
+      out.push({
+        source: sourceId,
+        destination,
+        protocol,
+        port: formatRange(range),
+        servicePorts: [],
+        l4: 'allow',
+        l7: 'n/a',
+        verdict: 'allow',
+        requests: [],
+        reasons: [`L4: ${grant.policy ? `ipBlock in ${grant.policy}` : 'no NetworkPolicy isolates its egress'}`, 'L7: traffic leaving the cluster is not checked by the destination sidecar'],
+        caveats: grant.cidr === '0.0.0.0/0' ? ['includes every cluster IP not matched by a pod selector'] : [],
+        platform: false,
+      });
+    }
+  }
+  return out;
+}
+
+function comparePaths(a: AccessPath, b: AccessPath): number {
+  return a.source.localeCompare(b.source) || a.destination.localeCompare(b.destination)
+    || a.protocol.localeCompare(b.protocol) || portStart(a.port) - portStart(b.port);
+}
+
+function portStart(port: string): number {
+  return port === 'any' ? 1 : Number(port.split('-')[0]);
+}
+
+function dedupeFindings(findings: Finding[]): AnalysisFinding[] {
+  const seen = new Map<string, AnalysisFinding>();
+  for (const f of findings) seen.set(`${f.kind}|${f.subject}|${f.message}`, { kind: f.kind, subject: f.subject, message: f.message });
+  return [...seen.values()].sort((a, b) => a.kind.localeCompare(b.kind) || a.subject.localeCompare(b.subject) || a.message.localeCompare(b.message));
+}

@@ -1,0 +1,76 @@
+import { Estate, Workload } from '../estate/model';
+import { PortRange, PortSet, Protocol, PROTOCOLS } from '../l4/port-set';
+
+export interface PortSegment {
+  readonly protocol: Protocol;
+  readonly range: PortRange;
+  /** Set when the segment is exactly one declared container port. */
+  readonly declaredName?: string;
+  readonly declared: boolean;
+}
+
+/**
+ * Splits an L4 port set into segments inside which every port gets the same L7 answer: each
+ * declared container port, and each port an Istio policy names, becomes its own segment.
+ */
+export function segmentsOf(ports: PortSet, destination: Workload, l7CutPoints: ReadonlySet<number>): PortSegment[] {
+  const out: PortSegment[] = [];
+  for (const protocol of PROTOCOLS) {
+    const declared = new Map<number, string | undefined>();
+    for (const c of destination.ports) if (c.protocol === protocol) declared.set(c.port, c.name);
+    const cuts = new Set<number>([...declared.keys(), ...(protocol === 'tcp' ? l7CutPoints : [])]);
+    for (const r of ports.rangesOf(protocol)) {
+      const points = [...cuts].filter(p => p >= r.from && p <= r.to).sort((a, b) => a - b);
+      let start = r.from;
+      for (const p of points) {
+        if (p > start) out.push({ protocol, range: { from: start, to: p - 1 }, declared: false });
+        out.push({ protocol, range: { from: p, to: p }, declared: declared.has(p), declaredName: declared.get(p) });
+        start = p + 1;
+      }
+      if (start <= r.to) out.push({ protocol, range: { from: start, to: r.to }, declared: false });
+    }
+  }
+  return out;
+}
+
+/** Ports named by the PeerAuthentications and AuthorizationPolicies of an estate, per namespace. */
+export function l7CutPointsByNamespace(estate: Estate): Map<string, Set<number>> {
+  const out = new Map<string, Set<number>>();
+  const add = (ns: string, port: number) => {
+    if (!Number.isInteger(port)) return;
+    if (!out.has(ns)) out.set(ns, new Set());
+    out.get(ns)!.add(port);
+  };
+  const root = estate.settings.rootNamespace;
+  for (const p of estate.peerAuthentications) for (const port of p.portLevel.keys()) add(p.namespace, port);
+  for (const p of estate.authorizationPolicies) {
+    for (const rule of p.rules) {
+      for (const op of rule.to ?? []) for (const port of [...(op.ports ?? []), ...(op.notPorts ?? [])]) add(p.namespace, Number(port));
+      for (const c of rule.when ?? []) {
+        if (c.key === 'destination.port') for (const v of [...(c.values ?? []), ...(c.notValues ?? [])]) add(p.namespace, Number(v));
+      }
+    }
+  }
+  // Root-namespace policies apply everywhere.
+  const rootPorts = out.get(root) ?? new Set<number>();
+  for (const ns of estate.namespaces.keys()) {
+    if (!out.has(ns)) out.set(ns, new Set());
+    for (const port of rootPorts) out.get(ns)!.add(port);
+  }
+  return out;
+}
+
+/** Services of the destination's namespace that select it and target this container port. */
+export function servicePortsFor(estate: Estate, destination: Workload, protocol: Protocol, port: number): string[] {
+  const name = destination.ports.find(c => c.protocol === protocol && c.port === port)?.name;
+  const out: string[] = [];
+  for (const s of estate.services) {
+    if (s.namespace !== destination.namespace || !s.selector || Object.keys(s.selector).length === 0) continue;
+    if (!Object.entries(s.selector).every(([k, v]) => destination.labels[k] === v)) continue;
+    for (const p of s.ports) {
+      if (p.protocol !== protocol) continue;
+      if (p.targetPort === port || (typeof p.targetPort === 'string' && p.targetPort === name)) out.push(`${s.name}:${p.port}`);
+    }
+  }
+  return out.sort();
+}

@@ -1,0 +1,231 @@
+import { App, Chart } from 'cdk8s';
+import { buildEstate } from './estate/build';
+import { loadManifestFiles } from './estate/load';
+import { buildGraph, GraphModel } from './graph/model';
+import { toDot } from './graph/dot';
+import { toMermaid } from './graph/mermaid';
+import { decideRequest } from './l7/authorization';
+import { PolicyScope } from './l7/authorization';
+import { toProtocol } from './l4/port-set';
+import { analyzeEstate, Analysis } from './paths/analyze';
+import { blastRadiusOf } from './paths/blast-radius';
+import { diffPaths } from './paths/diff';
+import { pathLines } from './paths/format';
+import { AccessDiff, AccessPath, AnalysisFinding, BlastRadius, WorkloadSummary } from './types';
+import { AnalysisInputError } from './estate/errors';
+
+/** How manifests are interpreted. */
+export interface ReachabilityOptions {
+  /**
+   * Namespace of namespaced objects that carry none.
+   * @default 'default'
+   */
+  readonly defaultNamespace?: string;
+  /**
+   * SPIFFE trust domain in workload principals (`<trust-domain>/ns/<ns>/sa/<sa>`).
+   * @default 'cluster.local'
+   */
+  readonly trustDomain?: string;
+  /**
+   * Istio root namespace, whose policies without selector apply mesh-wide.
+   * @default 'istio-system'
+   */
+  readonly rootNamespace?: string;
+  /**
+   * Assume kube-dns (`kube-system`, `k8s-app: kube-dns`, UDP/TCP 53) and istiod
+   * (`istio-system`, `app: istiod`, TCP 15012) when the manifests do not define them.
+   * @default true
+   */
+  readonly platformWorkloads?: boolean;
+}
+
+/** Filters for the lists of allowed paths. */
+export interface PathFilter {
+  /**
+   * Include paths to assumed platform endpoints (kube-dns, istiod).
+   * @default true
+   */
+  readonly platform?: boolean;
+  /**
+   * Include paths from or to networks outside the manifests (`internet`, `external`, `cidr`).
+   * @default true
+   */
+  readonly external?: boolean;
+  /**
+   * Only paths from this source (`<namespace>/<workload>`).
+   * @default - every source
+   */
+  readonly source?: string;
+}
+
+/** One concrete connection or HTTP request to check. */
+export interface AccessQuery {
+  /** `<namespace>/<workload>`. */
+  readonly source: string;
+  /** `<namespace>/<workload>`. */
+  readonly destination: string;
+  /** Destination container port. */
+  readonly port: number;
+  /**
+   * @default 'tcp'
+   */
+  readonly protocol?: string;
+  /**
+   * HTTP method; with `path`, the request is checked as HTTP.
+   * @default - a raw TCP connection
+   */
+  readonly method?: string;
+  /**
+   * HTTP path.
+   * @default '/'
+   */
+  readonly path?: string;
+}
+
+export interface AccessCheck {
+  /** `allow` or `deny`. */
+  readonly l4: string;
+  /** `allow`, `deny`, `unknown` or `n/a`. */
+  readonly l7: string;
+  /** `allow`, `deny` or `unknown`. */
+  readonly verdict: string;
+  readonly reasons: string[];
+  readonly caveats: string[];
+}
+
+/**
+ * Who can reach what, computed from Kubernetes manifests alone: NetworkPolicy (L4) and Istio
+ * PeerAuthentication/AuthorizationPolicy (L7), joined per source, destination and port.
+ */
+export class Reachability {
+  /** Analyzes Kubernetes objects, e.g. `chart.toJson()` or parsed YAML documents. */
+  public static fromManifests(manifests: any[], options: ReachabilityOptions = {}): Reachability {
+    return new Reachability(analyzeEstate(buildEstate(manifests, options)));
+  }
+
+  /** Analyzes the objects one chart synthesizes. */
+  public static fromChart(chart: Chart, options: ReachabilityOptions = {}): Reachability {
+    return Reachability.fromManifests(chart.toJson(), options);
+  }
+
+  /** Analyzes every chart of an app together (cross-namespace links need all of them). */
+  public static fromApp(app: App, options: ReachabilityOptions = {}): Reachability {
+    return Reachability.fromManifests(app.charts.flatMap(c => c.toJson()), options);
+  }
+
+  /** Analyzes YAML/JSON files and directories (multi-document, read recursively). */
+  public static fromFiles(paths: string[], options: ReachabilityOptions = {}): Reachability {
+    return Reachability.fromManifests(loadManifestFiles(paths), options);
+  }
+
+  private constructor(private readonly analysis: Analysis) {}
+
+  /** Every path some layer opens, with the verdict of each layer. */
+  public paths(): AccessPath[] {
+    return [...this.analysis.paths];
+  }
+
+  /**
+   * Paths both layers admit, one readable line per request family, sorted:
+   * `production/checkout-api -> production/payment-service tcp/8080 POST /v1/charges`.
+   */
+  public allowedPaths(filter: PathFilter = {}): string[] {
+    return this.lines('allow', filter);
+  }
+
+  /** Paths L4 admits but whose L7 verdict depends on data the manifests do not hold. */
+  public uncertainPaths(filter: PathFilter = {}): string[] {
+    return this.lines('unknown', filter);
+  }
+
+  /** Paths where the layers disagree (a defense-in-depth gap), with the disagreement. */
+  public gaps(): string[] {
+    return this.analysis.paths.filter(p => p.gap).map(p => `${pathLines(p)[0]}: ${p.gap}`);
+  }
+
+  public findings(): AnalysisFinding[] {
+    return [...this.analysis.findings];
+  }
+
+  public workloads(): WorkloadSummary[] {
+    return [...this.analysis.workloads];
+  }
+
+  /** What a compromised workload reaches directly, and by pivoting through what it reaches. */
+  public blastRadius(workload: string): BlastRadius {
+    const w = this.workload(workload);
+    const pivotable = new Set(this.analysis.estate.workloads.filter(x => !x.platform).map(x => x.id));
+    return blastRadiusOf(w, this.analysis.paths, pivotable);
+  }
+
+  /** What changes from this (base) analysis to `head`. */
+  public diff(head: Reachability): AccessDiff {
+    return diffPaths(this.analysis.paths, head.analysis.paths);
+  }
+
+  /** Checks one concrete connection or HTTP request at both layers. */
+  public check(query: AccessQuery): AccessCheck {
+    const estate = this.analysis.estate;
+    const source = estate.workloads.find(w => w.id === this.workload(query.source))!;
+    const destination = estate.workloads.find(w => w.id === this.workload(query.destination))!;
+    const protocol = toProtocol(query.protocol ?? 'tcp');
+    if (!protocol) throw new AnalysisInputError(`unknown protocol '${query.protocol}' (expected tcp, udp or sctp)`);
+    const l4 = this.analysis.l4.allowed.get(source.id)?.get(destination.id)?.contains(protocol, query.port) ?? false;
+    const http = query.method ? { method: query.method, path: query.path ?? '/' } : undefined;
+    const l7 = protocol === 'tcp'
+      ? decideRequest(estate, new PolicyScope(estate), { workload: source, sidecar: source.sidecar }, destination, query.port, http)
+      : { verdict: 'n/a', reasons: [`Istio authorization does not apply to ${protocol.toUpperCase()}`], caveats: [] as string[] };
+    const verdict = !l4 ? 'deny' : l7.verdict === 'unknown' ? 'unknown' : l7.verdict === 'deny' ? 'deny' : 'allow';
+    return {
+      l4: l4 ? 'allow' : 'deny',
+      l7: l7.verdict,
+      verdict,
+      reasons: [`L4: ${l4 ? 'admitted by NetworkPolicy' : 'refused by NetworkPolicy'}`, ...l7.reasons.map(r => `L7: ${r}`)],
+      caveats: [...l7.caveats],
+    };
+  }
+
+  /** Mermaid flowchart of the admitted paths. */
+  public toMermaid(platform?: boolean): string {
+    return toMermaid(this.graph(platform));
+  }
+
+  /** Graphviz DOT of the admitted paths (render it with `renderSvg` from the graph/svg module). */
+  public toDot(platform?: boolean): string {
+    return toDot(this.graph(platform));
+  }
+
+  private graph(platform?: boolean): GraphModel {
+    const byNs = new Map<string, string[]>();
+    for (const w of this.analysis.estate.workloads) {
+      if (w.platform) continue;
+      if (!byNs.has(w.namespace)) byNs.set(w.namespace, []);
+      byNs.get(w.namespace)!.push(w.id);
+    }
+    return buildGraph(this.analysis.paths, byNs, { platform });
+  }
+
+  /** Accepts `<namespace>/<name>` or a bare name when it is unique. */
+  private workload(ref: string): string {
+    const ws = this.analysis.estate.workloads;
+    if (ws.some(w => w.id === ref)) return ref;
+    const byName = ws.filter(w => w.name === ref);
+    if (byName.length === 1) return byName[0].id;
+    if (byName.length > 1) throw new AnalysisInputError(`workload '${ref}' is ambiguous: ${byName.map(w => w.id).join(', ')}; use <namespace>/<name>`);
+    throw new AnalysisInputError(`unknown workload '${ref}'; known workloads: ${ws.map(w => w.id).join(', ')}`);
+  }
+
+  private lines(verdict: string, filter: PathFilter): string[] {
+    return this.analysis.paths
+      .filter(p => p.verdict === verdict)
+      .filter(p => filter.platform ?? true ? true : !p.platform)
+      .filter(p => filter.external ?? true ? true : !isExternal(p))
+      .filter(p => !filter.source || p.source === this.workload(filter.source))
+      .flatMap(pathLines)
+      .sort();
+  }
+}
+
+function isExternal(p: AccessPath): boolean {
+  return p.source.startsWith('external (') || p.destination.startsWith('internet (') || p.destination.startsWith('cidr ');
+}
