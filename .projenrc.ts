@@ -107,4 +107,13 @@ project.addTask('synth', {
   exec: 'cdk8s synth --check-upgrade=false',
 });
 
+// --- access analyzer (issue 5) ------------------------------------------------------------
+// The CLI ships as a bin; `npm run bench` measures the analyzer on a generated large estate.
+project.addBins({ 'cdk8s-zero-trust': 'out/cli/main.js' });
+project.addTask('bench', {
+  description: 'Benchmark the access analyzer (2,000 workloads, 10,000 links)',
+  exec: 'ts-node --transpile-only bench/analysis.ts',
+});
+// --- end access analyzer ---------------------------------------------------------------------
+
 project.synth();

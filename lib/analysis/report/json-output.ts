@@ -1,0 +1,34 @@
+import { AccessDiff, AccessPath, AnalysisFinding, BlastRadius, WorkloadSummary } from '../types';
+
+/** Version of the CLI's JSON output; bumped on any incompatible change. */
+export const JSON_SCHEMA_VERSION = 1;
+
+/** `reach --output json` */
+export interface ReachJson {
+  readonly schemaVersion: number;
+  readonly command: 'reach';
+  /** Readable lines of the paths both layers admit. */
+  readonly allowed: string[];
+  readonly paths: AccessPath[];
+  readonly workloads: WorkloadSummary[];
+  readonly findings: AnalysisFinding[];
+}
+
+/** `blast-radius --output json` */
+export interface BlastRadiusJson {
+  readonly schemaVersion: number;
+  readonly command: 'blast-radius';
+  readonly blastRadius: BlastRadius;
+}
+
+/** `diff --output json` */
+export interface DiffJson {
+  readonly schemaVersion: number;
+  readonly command: 'diff';
+  readonly diff: AccessDiff;
+  readonly approved: boolean;
+  /** True when `--fail-on-new-access` is set, access widened and `--approve` was not given. */
+  readonly failed: boolean;
+}
+
+export type AnalysisJson = ReachJson | BlastRadiusJson | DiffJson;
