@@ -151,11 +151,11 @@ function pathsFor(
       gap,
       platform: destination.platform,
     };
-    // Adjacent undeclared ranges with the same outcome read better as one range.
-    if (pending && !segment.declared && !pending.segment.declared && pending.segment.protocol === segment.protocol
+    // Adjacent ranges with the same outcome read better as one range (`tcp/any`, not three rows).
+    if (pending && pending.segment.protocol === segment.protocol
       && pending.segment.range.to + 1 === segment.range.from && sameOutcome(pending.path, path)) {
       const range = { from: pending.segment.range.from, to: segment.range.to };
-      pending = { segment: { ...segment, range }, path: { ...pending.path, port: formatRange(range) } };
+      pending = { segment: { ...segment, range, declared: false }, path: { ...pending.path, port: formatRange(range), portName: undefined, servicePorts: [] } };
       continue;
     }
     flush();
