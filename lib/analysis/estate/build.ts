@@ -7,6 +7,7 @@ import { assumedPlatformWorkloads } from './platform';
 import { readAuthorizationPolicy, readNetworkPolicy, readPeerAuthentication } from './policies';
 import { hasSidecar, podTemplateOf, stringMap, WORKLOAD_KINDS } from './workloads';
 import { toProtocol } from '../l4/port-set';
+import { conditionKeySupport } from '../l7/rules';
 
 export interface EstateOptions {
   /** Namespace of namespaced objects that carry none. */
@@ -91,7 +92,9 @@ export function buildEstate(input: readonly unknown[], options: EstateOptions = 
     } else if (obj.kind === 'PeerAuthentication' && AUTHZ_VERSIONS.includes(obj.apiVersion)) {
       peerAuthentications.push(readPeerAuthentication(obj, ns, subject, findings));
     } else if (obj.kind === 'AuthorizationPolicy' && AUTHZ_VERSIONS.includes(obj.apiVersion)) {
-      authorizationPolicies.push(readAuthorizationPolicy(obj, ns, subject));
+      const policy = readAuthorizationPolicy(obj, ns, subject);
+      authorizationPolicies.push(policy);
+      findings.push(...authorizationFindings(policy, subject));
     } else if (obj.kind === 'AuthorizationPolicy' || obj.kind === 'PeerAuthentication') {
       findings.push({ kind: 'unsupported', subject, message: `apiVersion ${obj.apiVersion} is not read (expected ${AUTHZ_VERSIONS.join(' or ')})` });
     } else if (obj.kind === 'NetworkPolicy' || obj.kind === 'AdminNetworkPolicy' || obj.kind === 'CiliumNetworkPolicy') {
@@ -118,6 +121,27 @@ export function buildEstate(input: readonly unknown[], options: EstateOptions = 
     findings,
     settings: { trustDomain: options.trustDomain ?? 'cluster.local', rootNamespace },
   };
+}
+
+/** What an AuthorizationPolicy contains that the analyzer reports instead of evaluating. */
+function authorizationFindings(policy: AuthorizationPolicyInfo, subject: string): Finding[] {
+  const out: Finding[] = [];
+  if (policy.action === 'CUSTOM') out.push({ kind: 'unsupported', subject, message: 'action CUSTOM delegates to an external authorizer, which is not modelled; affected paths carry a caveat' });
+  if (policy.action === 'AUDIT') out.push({ kind: 'unsupported', subject, message: 'action AUDIT only logs and never changes a verdict' });
+  if (policy.hasTargetRefs) out.push({ kind: 'unsupported', subject, message: 'targetRef(s) attach the policy to a gateway or waypoint, which is not modelled; sidecars ignore it' });
+  if (policy.dryRun) out.push({ kind: 'warning', subject, message: 'dry-run (istio.io/dry-run): reported as "if enforced", never enforced' });
+  for (const rule of policy.rules) {
+    for (const c of rule.when ?? []) {
+      const support = conditionKeySupport(c.key);
+      if (support === 'unknown') out.push({ kind: 'unsupported', subject, message: `when key '${c.key}' is not modelled; matching requests are reported as unknown` });
+      if (support === 'unresolvable') out.push({ kind: 'unsupported', subject, message: `when key '${c.key}' depends on data the manifests do not hold (IPs, headers, JWT, SNI); matching requests are reported as unknown` });
+    }
+    for (const s of rule.from ?? []) {
+      if (s.ipBlocks || s.notIpBlocks || s.remoteIpBlocks || s.notRemoteIpBlocks) out.push({ kind: 'unsupported', subject, message: 'source ipBlocks depend on pod IPs, which the manifests do not hold; matching requests are reported as unknown' });
+      if (s.requestPrincipals || s.notRequestPrincipals) out.push({ kind: 'unsupported', subject, message: 'requestPrincipals depend on the request JWT; matching HTTP requests are reported as unknown' });
+    }
+  }
+  return out;
 }
 
 function flattenLists(input: readonly unknown[]): any[] {

@@ -28,6 +28,12 @@ const RESOLVABLE_KEYS = new Set(['source.principal', 'source.namespace', 'source
 const UNRESOLVABLE_KEY = /^(source\.ip|remote\.ip|destination\.ip|connection\.sni|request\.headers\[.+\]|request\.auth\.(principal|audiences|presenter|claims\[.+\])|request\.regex\.headers\[.+\]|experimental\.envoy\.filters\..+)$/;
 const HTTP_ONLY_KEY = /^request\./;
 
+/** Whether the analyzer resolves a `when` key, knows it but cannot resolve it, or does not know it. */
+export function conditionKeySupport(key: string): 'resolved' | 'unresolvable' | 'unknown' {
+  if (RESOLVABLE_KEYS.has(key)) return 'resolved';
+  return UNRESOLVABLE_KEY.test(key) ? 'unresolvable' : 'unknown';
+}
+
 /**
  * Istio rule semantics: a rule matches when all of its present parts match (from: any source;
  * to: any operation; when: every condition); absent parts match everything. For raw TCP traffic
