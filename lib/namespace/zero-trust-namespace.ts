@@ -1,15 +1,15 @@
 import { ApiObject, Chart, JsonPatch } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { sortManifests } from './manifest-order';
 import { markZeroTrustNamespace } from './lookup';
+import { sortManifests } from './manifest-order';
 import { ControlPlaneOptions, DnsOptions, MonitoringOptions, PodSecurityLevel } from './options';
 import { zeroTrustError } from '../errors';
+import { portKey } from '../link/resolve-ports';
+import { ServiceLink, workloadIntent } from '../link/service-link';
 import { LinkIntent, NamespaceIntent, TransportProtocol, ZeroTrustMode } from '../model/intent';
 import { compareStrings } from '../model/order';
 import { ZeroTrustRegistry } from '../model/registry';
-import { ServiceLink, workloadIntent } from '../link/service-link';
-import { portKey } from '../link/resolve-ports';
 import { IstioRenderer } from '../render/istio-renderer';
 import { NetworkPolicyRenderer, SIDECAR_METRICS_PORTS } from '../render/network-policy-renderer';
 import { ILayerRenderer } from '../render/renderer';
@@ -159,7 +159,7 @@ function resolveIntent(scope: Construct, name: string, trustDomain: string, mode
   const cp = props.controlPlane ?? {};
   const cpNamespace = cp.namespace ?? 'istio-system';
   const cpPort = cp.port ?? 15012;
-  const cpLabels = cp.podLabels ?? { 'app': 'istiod', ...(cp.revision ? { 'istio.io/rev': cp.revision } : {}) };
+  const cpLabels = cp.podLabels ?? { app: 'istiod', ...(cp.revision ? { 'istio.io/rev': cp.revision } : {}) };
   const dnsNamespace = props.dns?.namespace ?? 'kube-system';
   const dnsLabels = props.dns?.podLabels ?? { 'k8s-app': 'kube-dns' };
   assertDns1123Label(scope, 'control-plane namespace', cpNamespace);

@@ -1,9 +1,9 @@
 import { App } from 'cdk8s';
-import { LinkPort, ServiceLink, TransportProtocol, ZeroTrustNamespace, ZeroTrustWorkload } from '../../lib';
-import { examineSchema } from '../support/schema';
-import { l4Allows, l7Allows, podFor } from '../support/policy-eval';
-import { find, synthApp } from '../support/synth';
 import { quickstart } from '../../examples/quickstart/quickstart';
+import { LinkPort, ServiceLink, TransportProtocol, ZeroTrustNamespace, ZeroTrustWorkload } from '../../lib';
+import { l4Allows, l7Allows, podFor } from '../support/policy-eval';
+import { examineSchema } from '../support/schema';
+import { find, synthApp } from '../support/synth';
 
 describe('ServiceLink', () => {
   test('quick start: checkout-api may POST /v1/charges to payment-service, nothing else opens', () => {

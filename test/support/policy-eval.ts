@@ -59,7 +59,7 @@ export function podFor(namespace: string, name: string, ports: number[], manifes
 
 /** Cluster pods the library expects to exist outside the manifests. */
 export const KUBE_DNS: Pod = { namespace: 'kube-system', name: 'kube-dns', labels: { 'k8s-app': 'kube-dns' }, serviceAccount: 'coredns', ports: [{ port: 53, protocol: 'UDP' }, { port: 53, protocol: 'TCP' }], sidecar: false };
-export const ISTIOD: Pod = { namespace: 'istio-system', name: 'istiod', labels: { app: 'istiod', 'istio.io/rev': 'default' }, serviceAccount: 'istiod', ports: [{ port: 15012, protocol: 'TCP' }], sidecar: false };
+export const ISTIOD: Pod = { namespace: 'istio-system', name: 'istiod', labels: { 'app': 'istiod', 'istio.io/rev': 'default' }, serviceAccount: 'istiod', ports: [{ port: 15012, protocol: 'TCP' }], sidecar: false };
 
 function injected(nsLabels: { [k: string]: string }): boolean {
   return nsLabels['istio-injection'] === 'enabled' || nsLabels['istio.io/rev'] !== undefined;
@@ -112,12 +112,18 @@ function policyTypes(np: Manifest): string[] {
 /** NetworkPolicy verdict for src → dst on a port: the source's egress AND the destination's ingress must allow it. */
 export function l4Allows(manifests: Manifest[], src: Pod, dst: Pod, req: Request): boolean {
   const nps = manifests.filter(m => m.kind === 'NetworkPolicy');
-  const egress = nps.filter(np => np.metadata.namespace === src.namespace && policyTypes(np).includes('Egress') && matchesSelector(np.spec.podSelector, src.labels));
-  const ingress = nps.filter(np => np.metadata.namespace === dst.namespace && policyTypes(np).includes('Ingress') && matchesSelector(np.spec.podSelector, dst.labels));
-  const egressOk = egress.length === 0 || egress.some(np => (np.spec.egress ?? []).some((rule: any) =>
-    (rule.to === undefined || rule.to.some((peer: any) => peerMatches(peer, np.metadata.namespace, dst, manifests))) && portMatches(rule.ports, dst, req)));
-  const ingressOk = ingress.length === 0 || ingress.some(np => (np.spec.ingress ?? []).some((rule: any) =>
-    (rule.from === undefined || rule.from.some((peer: any) => peerMatches(peer, np.metadata.namespace, src, manifests))) && portMatches(rule.ports, dst, req)));
+  const selecting = (pod: Pod, type: string) => nps.filter(np =>
+    np.metadata.namespace === pod.namespace && policyTypes(np).includes(type) && matchesSelector(np.spec.podSelector, pod.labels));
+  const egress = selecting(src, 'Egress');
+  const ingress = selecting(dst, 'Ingress');
+  // A rule admits when one of its peers matches the other end (or it lists none) and one of its ports matches.
+  const admits = (rules: any[] | undefined, peersOf: (r: any) => any[] | undefined, policyNs: string, other: Pod) =>
+    (rules ?? []).some(rule => {
+      const peers = peersOf(rule);
+      return (peers === undefined || peers.some(peer => peerMatches(peer, policyNs, other, manifests))) && portMatches(rule.ports, dst, req);
+    });
+  const egressOk = egress.length === 0 || egress.some(np => admits(np.spec.egress, r => r.to, np.metadata.namespace, dst));
+  const ingressOk = ingress.length === 0 || ingress.some(np => admits(np.spec.ingress, r => r.from, np.metadata.namespace, src));
   return egressOk && ingressOk;
 }
 

@@ -64,6 +64,8 @@ function kubernetesModel(apiVersion: string, kind: string): any {
     : [`kubernetes-models/${group ? `${group}/` : ''}${version}`];
   for (const mod of candidates) {
     try {
+      // Which model modules exist depends on the apiVersion, so they are loaded on demand.
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
       const model = require(mod)[kind];
       if (model) return model;
     } catch {
