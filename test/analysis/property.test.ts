@@ -1,0 +1,115 @@
+// The library's core promise, checked on random estates built with its own constructs:
+// the analyzer's allowed set equals the declared links exactly, at L4 and at L7, plus DNS and istiod.
+import { App } from 'cdk8s';
+import * as fc from 'fast-check';
+import { LinkPort, Reachability, ServiceLink, TransportProtocol, ZeroTrustNamespace, ZeroTrustWorkload } from '../../lib';
+import { platformLines } from './support/convention-manifests';
+
+/** Estates per run: enough to hit cross-namespace, named, Service and UDP ports with and without HTTP rules; ~10 s. */
+const NUM_RUNS = 300;
+
+const NAMESPACES = ['alpha', 'beta', 'gamma'];
+const PORTS = [5432, 6379, 8080, 8443, 9090];
+// Sorted, so the order the constructs keep is the order expected here.
+const METHODS = ['DELETE', 'GET', 'POST', 'PUT'];
+const PATHS = ['*.json', '/api/items', '/v1/*'];
+
+const estateArb = fc.record({
+  namespaces: fc.integer({ min: 1, max: 3 }),
+  workloads: fc.array(fc.record({
+    ns: fc.nat(2),
+    ports: fc.uniqueArray(fc.constantFrom(...PORTS), { minLength: 1, maxLength: 3 }),
+    udp: fc.array(fc.boolean(), { minLength: 3, maxLength: 3 }),
+    named: fc.array(fc.boolean(), { minLength: 3, maxLength: 3 }),
+    service: fc.boolean(),
+  }), { minLength: 2, maxLength: 7 }),
+  links: fc.array(fc.record({
+    from: fc.nat(6),
+    to: fc.nat(6),
+    pick: fc.array(fc.boolean(), { minLength: 3, maxLength: 3 }),
+    by: fc.constantFrom('number', 'named', 'service'),
+    http: fc.option(fc.record({
+      methods: fc.option(fc.subarray(METHODS, { minLength: 1 }), { nil: undefined }),
+      paths: fc.option(fc.subarray(PATHS, { minLength: 1 }), { nil: undefined }),
+    }), { nil: undefined }),
+  }), { maxLength: 10 }),
+});
+
+type EstateSpec = typeof estateArb extends fc.Arbitrary<infer T> ? T : never;
+
+interface Built {
+  readonly manifests: any[];
+  readonly expected: string[];
+  readonly expectedL4: string[];
+}
+
+/** Declares the estate with the library's constructs and derives, independently, what must be open. */
+function build(spec: EstateSpec): Built {
+  const app = new App();
+  const namespaces = NAMESPACES.slice(0, spec.namespaces).map(n => new ZeroTrustNamespace(app, n));
+  const ports = spec.workloads.map(w => w.ports.map((number, i) => ({ number, udp: w.udp[i], name: w.named[i] ? `p${number}` : undefined })));
+  const workloads: ZeroTrustWorkload[] = spec.workloads.map((w, i) => namespaces[w.ns % spec.namespaces].addWorkload(`w${i}`, {
+    ports: ports[i].map(p => ({ number: p.number, name: p.name, protocol: p.udp ? TransportProtocol.UDP : TransportProtocol.TCP })),
+    servicePorts: w.service ? ports[i].filter(p => !p.udp).map(p => ({ port: p.number + 10000, targetPort: p.number })) : undefined,
+  }));
+  const id = (w: ZeroTrustWorkload) => `${w.namespace}/${w.name}`;
+
+  const expected = new Set<string>(workloads.flatMap(w => platformLines(id(w))));
+  const expectedL4 = new Set<string>();
+  const pairs = new Set<string>();
+  spec.links.forEach((l, k) => {
+    const from = l.from % workloads.length;
+    const to = l.to % workloads.length;
+    if (from === to || pairs.has(`${from}>${to}`)) return;
+    pairs.add(`${from}>${to}`);
+    let chosen = ports[to].filter((_, i) => l.pick[i]);
+    if (chosen.length === 0) chosen = [ports[to][0]];
+    const hasService = spec.workloads[to].service;
+    const linkPorts = chosen.map(p => {
+      if (l.by === 'named' && p.name) return LinkPort.named(p.name);
+      if (l.by === 'service' && hasService && !p.udp) return LinkPort.service(p.number + 10000);
+      return p.udp ? LinkPort.udp(p.number) : LinkPort.tcp(p.number);
+    });
+    const http = l.http && (l.http.methods || l.http.paths) && chosen.every(p => !p.udp) ? l.http : undefined;
+    new ServiceLink(namespaces[spec.workloads[from].ns % spec.namespaces], `link-${k}`, {
+      from: workloads[from], to: workloads[to], ports: linkPorts, http,
+    });
+    for (const p of chosen) {
+      const key = `${id(workloads[from])} -> ${id(workloads[to])} ${p.udp ? 'udp' : 'tcp'}/${p.number}`;
+      expectedL4.add(key);
+      expected.add(http ? `${key} ${http.methods?.join(',') ?? '*'} ${http.paths?.join(',') ?? '*'}` : key);
+    }
+  });
+
+  // The pods themselves: what a team deploys with the workload's labels and ServiceAccount.
+  const pods = workloads.map((w, i) => ({
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { name: w.name, namespace: w.namespace },
+    spec: {
+      selector: { matchLabels: w.podLabels },
+      template: {
+        metadata: { labels: w.podLabels },
+        spec: {
+          serviceAccountName: w.serviceAccountName,
+          containers: [{ name: 'app', image: 'example:1', ports: ports[i].map(p => ({ containerPort: p.number, name: p.name, protocol: p.udp ? 'UDP' : 'TCP' })) }],
+        },
+      },
+    },
+  }));
+  return { manifests: [...app.charts.flatMap(c => c.toJson()), ...pods], expected: [...expected].sort(), expectedL4: [...expectedL4].sort() };
+}
+
+test(`random estates (${NUM_RUNS} runs): allowed paths equal the declared links plus DNS and istiod, at each layer`, () => {
+  fc.assert(fc.property(estateArb, spec => {
+    const { manifests, expected, expectedL4 } = build(spec);
+    const reach = Reachability.fromManifests(manifests);
+    expect(reach.allowedPaths()).toEqual(expected);
+    // Layer by layer: L4 opens exactly the declared ports; L7 opens exactly those too (or does not apply to UDP).
+    const workloadPaths = reach.paths().filter(p => !p.platform);
+    expect(workloadPaths.filter(p => p.l4 === 'allow').map(p => `${p.source} -> ${p.destination} ${p.protocol}/${p.port}`).sort()).toEqual(expectedL4);
+    expect(workloadPaths.filter(p => p.l7 === 'allow' || p.l7 === 'n/a').map(p => `${p.source} -> ${p.destination} ${p.protocol}/${p.port}`).sort()).toEqual(expectedL4);
+    expect(reach.gaps()).toEqual([]);
+    expect(reach.uncertainPaths()).toEqual([]);
+  }), { numRuns: NUM_RUNS });
+});
