@@ -5,6 +5,7 @@ import { Reachability } from '../../lib';
 import { conventionManifests, expectedLines, platformLines } from './support/convention-manifests';
 import { REFERENCE_ESTATE, REFERENCE_LINKS, REFERENCE_WORKLOADS } from './support/reference-estate';
 import '../../lib/analysis/jest';
+import { referenceApp } from './support/app-yaml';
 
 const FIXTURES = path.join(__dirname, 'fixtures');
 const reference = Reachability.fromFiles([path.join(FIXTURES, 'reference')]);
@@ -87,4 +88,26 @@ test('the DOT graph is valid input for Graphviz clusters and has the same edges'
   expect(dot.startsWith('digraph access {')).toBe(true);
   expect(dot.split('\n').filter(l => l.includes(' -> '))).toHaveLength(17);
   expect(dot).toContain('ltail=cluster_');
+});
+
+describe('the real constructs: examples/reference (adopted cdk8s-plus Deployments and Services)', () => {
+  const real = Reachability.fromApp(referenceApp().app);
+
+  test('analyze to the same paths as the hand-built fixture: the 13 links, DNS and istiod', () => {
+    expect(real.allowedPaths()).toEqual(reference.allowedPaths());
+    expect(real.allowedPaths({ platform: false })).toHaveLength(13);
+    expect(real.gaps()).toEqual([]);
+  });
+
+  test('blast radius of order-service', () => {
+    expect(real.blastRadius('production/order-service').transitive.map(n => `${n.hops} ${n.node}`)).toEqual([
+      '1 istio-system/istiod', '1 kube-system/kube-dns', '1 production/order-db', '1 production/payment-service',
+      '2 production/payment-db', '2 risk/fraud-scorer',
+    ]);
+  });
+
+  test('adding one ServiceLink shows exactly that one new path', () => {
+    const diff = real.diff(Reachability.fromApp(referenceApp(true).app));
+    expect(diff.changes.map(c => `${c.path} ${c.l4}/${c.l7}/${c.combined}`)).toEqual(['production/frontend -> production/cache tcp/6379 added/added/added']);
+  });
 });

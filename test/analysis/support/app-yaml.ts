@@ -1,0 +1,23 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { App, Yaml } from 'cdk8s';
+import { referenceScenario, ReferenceScenario } from '../../../examples/reference/scenario';
+import { LinkPort, ServiceLink } from '../../../lib';
+
+/** Writes an app's manifests as `cdk8s synth` does (one YAML file per chart) into a fresh directory. */
+export function writeAppYaml(app: App, label: string): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `zt-${label}-`));
+  for (const chart of app.charts) fs.writeFileSync(path.join(dir, `${chart.node.id}.k8s.yaml`), Yaml.stringify(...chart.toJson()));
+  return dir;
+}
+
+/** The examples/reference scenario, optionally with one more ServiceLink (frontend → cache on 6379). */
+export function referenceApp(extraLink = false): { app: App; scenario: ReferenceScenario } {
+  const app = new App();
+  const scenario = referenceScenario(app);
+  if (extraLink) {
+    new ServiceLink(scenario.production, 'frontend-to-cache', { from: scenario.workloads.frontend, to: scenario.workloads.cache, ports: [LinkPort.tcp(6379)] });
+  }
+  return { app, scenario };
+}
