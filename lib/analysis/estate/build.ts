@@ -8,6 +8,7 @@ import { readAuthorizationPolicy, readNetworkPolicy, readPeerAuthentication } fr
 import { hasSidecar, podTemplateOf, stringMap, WORKLOAD_KINDS } from './workloads';
 import { toProtocol } from '../l4/port-set';
 import { conditionKeySupport } from '../l7/rules';
+import { compareText } from '../order';
 
 export interface EstateOptions {
   /** Namespace of namespaced objects that carry none. */
@@ -59,6 +60,7 @@ export function buildEstate(input: readonly unknown[], options: EstateOptions = 
   const peerAuthentications: PeerAuthenticationInfo[] = [];
   const authorizationPolicies: AuthorizationPolicyInfo[] = [];
   const seen = new Set<string>();
+  const workloadIds = new Set<string>();
 
   for (const obj of objects) {
     if (obj.kind === 'Namespace') continue;
@@ -73,7 +75,8 @@ export function buildEstate(input: readonly unknown[], options: EstateOptions = 
       const pod = podTemplateOf(obj, subject);
       const nsLabels = namespaces.get(ns)!.labels;
       const base = `${ns}/${obj.metadata.name}`;
-      const id = workloads.some(w => w.id === base) ? `${base}(${obj.kind})` : base;
+      const id = workloadIds.has(base) ? `${base}(${obj.kind})` : base;
+      workloadIds.add(id);
       workloads.push({
         id,
         namespace: ns,
@@ -110,7 +113,7 @@ export function buildEstate(input: readonly unknown[], options: EstateOptions = 
     }
   }
 
-  workloads.sort((a, b) => a.id.localeCompare(b.id));
+  workloads.sort((a, b) => compareText(a.id, b.id));
   return {
     namespaces,
     workloads,

@@ -1,5 +1,6 @@
 import { AccessPath } from '../types';
 import { pathLines } from '../paths/format';
+import { compareText } from '../order';
 
 export interface GraphOptions {
   /** Draw paths to assumed platform endpoints (kube-dns, istiod). @default true */
@@ -59,8 +60,8 @@ export function buildGraph(paths: readonly AccessPath[], workloadsByNamespace: R
     if (groups.has(ns)) for (const w of ws) add(w, false);
   }
   for (const list of groups.values()) list.sort();
-  const sortedGroups = new Map([...groups].sort(([a], [b]) => a.localeCompare(b)));
-  collapsed.sort((a, b) => a.from.localeCompare(b.from) || a.to.localeCompare(b.to));
+  const sortedGroups = new Map([...groups].sort(([a], [b]) => compareText(a, b)));
+  collapsed.sort((a, b) => compareText(a.from, b.from) || compareText(a.to, b.to));
   return { groups: sortedGroups, edges: collapsed };
 }
 

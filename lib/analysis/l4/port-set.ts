@@ -31,6 +31,11 @@ export class PortSet {
     return new PortSet(new Map([[protocol, [{ from, to }]]]));
   }
 
+  /** Single ports of one protocol, in any order, duplicates allowed. */
+  public static ofPorts(protocol: Protocol, ports: readonly number[]): PortSet {
+    return new PortSet(new Map([[protocol, normalize(ports.map(p => ({ from: p, to: p })))]]));
+  }
+
   private constructor(private readonly ranges: Map<Protocol, PortRange[]>) {}
 
   public get isEmpty(): boolean {

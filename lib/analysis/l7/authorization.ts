@@ -3,6 +3,7 @@ import { selectorMatches } from '../l4/selectors';
 import { effectiveMtls } from './mtls';
 import { hasHttpFields, MatchNotes, operationPortMatches, RequestContext, ruleMatches, ruleMatchesIgnoringHttp } from './rules';
 import { or, Tri } from './tri';
+import { compareText } from '../order';
 
 export type L7Verdict = 'allow' | 'deny' | 'unknown' | 'n/a';
 
@@ -45,17 +46,23 @@ export interface ApplicablePolicies {
  */
 export class PolicyScope {
   private readonly cache = new Map<string, ApplicablePolicies>();
+  private readonly byNamespace = new Map<string, AuthorizationPolicyInfo[]>();
 
-  constructor(private readonly estate: Estate) {}
+  constructor(private readonly estate: Estate) {
+    for (const p of estate.authorizationPolicies) {
+      if (p.hasTargetRefs || p.action === 'AUDIT') continue;
+      if (!this.byNamespace.has(p.namespace)) this.byNamespace.set(p.namespace, []);
+      this.byNamespace.get(p.namespace)!.push(p);
+    }
+  }
 
   public of(destination: Workload): ApplicablePolicies {
     let hit = this.cache.get(destination.id);
     if (!hit) {
       const root = this.estate.settings.rootNamespace;
-      const applies = this.estate.authorizationPolicies.filter(p =>
-        !p.hasTargetRefs && p.action !== 'AUDIT'
-        && (p.namespace === root || p.namespace === destination.namespace)
-        && (!p.selector || selectorMatches({ matchLabels: p.selector }, destination.labels)));
+      const candidates = [...(this.byNamespace.get(root) ?? []), ...(destination.namespace === root ? [] : this.byNamespace.get(destination.namespace) ?? [])];
+      const applies = candidates.filter(p => !p.selector || selectorMatches({ matchLabels: p.selector }, destination.labels))
+        .sort((a, b) => compareText(ref(a), ref(b)));
       hit = { enforced: applies.filter(p => !p.dryRun), dryRun: applies.filter(p => p.dryRun) };
       this.cache.set(destination.id, hit);
     }
@@ -192,7 +199,8 @@ function summarize(policies: readonly AuthorizationPolicyInfo[], ctx: RequestCon
 
 function firstMatch(policies: readonly AuthorizationPolicyInfo[], ctx: RequestContext, action: 'ALLOW' | 'DENY', notes: MatchNotes): { tri: Tri; policy: string } {
   let result: Tri = 'no';
-  for (const p of [...policies].sort((a, b) => ref(a).localeCompare(ref(b)))) {
+  // PolicyScope hands policies over sorted by namespace/name, so the first match is stable.
+  for (const p of policies) {
     const tri = or(p.rules.map(r => ruleMatches(r, ctx, action, notes)));
     if (tri === 'yes') return { tri, policy: ref(p) };
     if (tri === 'unknown') result = 'unknown';

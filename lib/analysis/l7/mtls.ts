@@ -1,5 +1,6 @@
 import { Estate, MtlsMode, PeerAuthenticationInfo, Workload } from '../estate/model';
 import { selectorMatches } from '../l4/selectors';
+import { compareText } from '../order';
 
 export interface EffectiveMtls {
   readonly mode: Exclude<MtlsMode, 'UNSET'>;
@@ -13,6 +14,24 @@ export interface EffectiveMtls {
  * UNSET at any level inherits from the next.
  */
 export function effectiveMtls(estate: Estate, destination: Workload, port: number): EffectiveMtls {
+  let memo = MEMO.get(estate);
+  if (!memo) {
+    memo = new Map();
+    MEMO.set(estate, memo);
+  }
+  const key = `${destination.id}|${port}`;
+  let hit = memo.get(key);
+  if (!hit) {
+    hit = resolveMtls(estate, destination, port);
+    memo.set(key, hit);
+  }
+  return hit;
+}
+
+// Asked once per path and port; the answer only depends on the estate.
+const MEMO = new WeakMap<Estate, Map<string, EffectiveMtls>>();
+
+function resolveMtls(estate: Estate, destination: Workload, port: number): EffectiveMtls {
   const inNamespace = estate.peerAuthentications.filter(p => p.namespace === destination.namespace);
   const workloadLevel = inNamespace
     .filter(p => p.selector && Object.keys(p.selector).length > 0 && selectorMatches({ matchLabels: p.selector }, destination.labels))
@@ -35,7 +54,7 @@ export function effectiveMtls(estate: Estate, destination: Workload, port: numbe
 }
 
 function byName(a: PeerAuthenticationInfo, b: PeerAuthenticationInfo): number {
-  return a.name.localeCompare(b.name);
+  return compareText(a.name, b.name);
 }
 
 function ref(p: PeerAuthenticationInfo | undefined): string {

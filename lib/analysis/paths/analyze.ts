@@ -5,7 +5,8 @@ import { decidePort, L7Decision, L7Source, PolicyScope } from '../l7/authorizati
 import { l7CandidateSources, principalIndex } from '../l7/candidates';
 import { AccessPath, AnalysisFinding, WorkloadSummary } from '../types';
 import { formatShape } from './format';
-import { l7CutPointsByNamespace, PortSegment, segmentsOf, servicePortsFor } from './segments';
+import { l7CutPoints, PortSegment, segmentsOf, servicePortsFor } from './segments';
+import { compareText } from '../order';
 
 export interface Analysis {
   readonly estate: Estate;
@@ -23,7 +24,15 @@ export function analyzeEstate(estate: Estate): Analysis {
   const findings: Finding[] = [...estate.findings];
   const l4 = evaluateL4(estate, findings);
   const scope = new PolicyScope(estate);
-  const cutPoints = l7CutPointsByNamespace(estate);
+  const cutPointCache = new Map<string, Set<number>>();
+  const cutPointsOf = (w: Workload): Set<number> => {
+    let hit = cutPointCache.get(w.id);
+    if (!hit) {
+      hit = w.sidecar ? l7CutPoints(estate, scope.of(w), w) : new Set();
+      cutPointCache.set(w.id, hit);
+    }
+    return hit;
+  };
   const byId = new Map(estate.workloads.map(w => [w.id, w]));
   const paths: AccessPath[] = [];
   const sourceOf = (w: Workload): L7Source => ({ workload: w, sidecar: w.sidecar });
@@ -58,8 +67,9 @@ export function analyzeEstate(estate: Estate): Analysis {
     const source = byId.get(srcId)!;
     for (const [dstId, l4Ports] of dsts) {
       const destination = byId.get(dstId)!;
-      const l7Only = l7OnlyPorts(destination, cutPoints.get(destination.namespace) ?? new Set(), l4Ports);
-      const segments = segmentsOf(l4Ports.union(l7Only), destination, cutPoints.get(destination.namespace) ?? new Set());
+      const cuts = cutPointsOf(destination);
+      const l7Only = l7OnlyPorts(destination, cuts, l4Ports);
+      const segments = segmentsOf(l7Only.isEmpty ? l4Ports : l4Ports.union(l7Only), destination, cuts);
       paths.push(...pathsFor(estate, scope, srcId, sourceOf(source), destination, segments, l4Ports, !source.platform && l4.egressIsolated.has(srcId)));
     }
   }
@@ -70,7 +80,7 @@ export function analyzeEstate(estate: Estate): Analysis {
   for (const [dstId, grants] of l4.ingressFromExternal) {
     const destination = byId.get(dstId)!;
     for (const grant of grants) {
-      const segments = segmentsOf(grant.ports, destination, cutPoints.get(destination.namespace) ?? new Set());
+      const segments = segmentsOf(grant.ports, destination, cutPointsOf(destination));
       paths.push(...pathsFor(estate, scope, externalName(grant), NO_SIDECAR_SOURCE, destination, segments, grant.ports, false)
         .map(p => ({ ...p, reasons: [...p.reasons, `L4: ${grant.policy ? `ipBlock in ${grant.policy}` : 'no NetworkPolicy isolates its ingress'}`] })));
     }
@@ -104,10 +114,8 @@ export function analyzeEstate(estate: Estate): Analysis {
 /** TCP ports where L7 might admit traffic that L4 refuses: declared ports and ports policies name. */
 function l7OnlyPorts(destination: Workload, cuts: ReadonlySet<number>, l4Ports: PortSet): PortSet {
   if (!destination.sidecar) return PortSet.empty();
-  let out = PortSet.empty();
-  for (const c of destination.ports) if (c.protocol === 'tcp' && !l4Ports.contains('tcp', c.port)) out = out.union(PortSet.range('tcp', c.port));
-  for (const p of cuts) if (!l4Ports.contains('tcp', p)) out = out.union(PortSet.range('tcp', p));
-  return out;
+  const ports = [...destination.ports.filter(c => c.protocol === 'tcp').map(c => c.port), ...cuts].filter(p => !l4Ports.contains('tcp', p));
+  return ports.length === 0 ? PortSet.empty() : PortSet.ofPorts('tcp', ports);
 }
 
 function pathsFor(
@@ -203,8 +211,8 @@ function externalEgress(sourceId: string, grant: ExternalGrant): AccessPath[] {
 }
 
 function comparePaths(a: AccessPath, b: AccessPath): number {
-  return a.source.localeCompare(b.source) || a.destination.localeCompare(b.destination)
-    || a.protocol.localeCompare(b.protocol) || portStart(a.port) - portStart(b.port);
+  return compareText(a.source, b.source) || compareText(a.destination, b.destination)
+    || compareText(a.protocol, b.protocol) || portStart(a.port) - portStart(b.port);
 }
 
 function portStart(port: string): number {
@@ -214,5 +222,5 @@ function portStart(port: string): number {
 function dedupeFindings(findings: Finding[]): AnalysisFinding[] {
   const seen = new Map<string, AnalysisFinding>();
   for (const f of findings) seen.set(`${f.kind}|${f.subject}|${f.message}`, { kind: f.kind, subject: f.subject, message: f.message });
-  return [...seen.values()].sort((a, b) => a.kind.localeCompare(b.kind) || a.subject.localeCompare(b.subject) || a.message.localeCompare(b.message));
+  return [...seen.values()].sort((a, b) => compareText(a.kind, b.kind) || compareText(a.subject, b.subject) || compareText(a.message, b.message));
 }

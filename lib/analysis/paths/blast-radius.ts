@@ -1,5 +1,6 @@
 import { AccessPath, BlastRadius, ReachedNode } from '../types';
 import { pathLines } from './format';
+import { compareText } from '../order';
 
 /**
  * Breadth-first closure over admitted paths (verdict allow or unknown). A reached workload is
@@ -25,7 +26,7 @@ export function blastRadiusOf(workload: string, paths: readonly AccessPath[], pi
         if (!edges.has(p.destination)) edges.set(p.destination, []);
         edges.get(p.destination)!.push(p);
       }
-      for (const [node, ps] of [...edges].sort(([a], [b]) => a.localeCompare(b))) {
+      for (const [node, ps] of [...edges].sort(([a], [b]) => compareText(a, b))) {
         if (reached.has(node)) continue;
         const hit: ReachedNode = {
           node,
@@ -40,6 +41,6 @@ export function blastRadiusOf(workload: string, paths: readonly AccessPath[], pi
     }
     frontier = next;
   }
-  const transitive = [...reached.values()].sort((a, b) => a.hops - b.hops || a.node.localeCompare(b.node));
+  const transitive = [...reached.values()].sort((a, b) => a.hops - b.hops || compareText(a.node, b.node));
   return { workload, direct: transitive.filter(n => n.hops === 1), transitive };
 }

@@ -1,5 +1,6 @@
-import { Estate, Workload } from '../estate/model';
+import { Estate, ServiceInfo, Workload } from '../estate/model';
 import { PortRange, PortSet, Protocol, PROTOCOLS } from '../l4/port-set';
+import { ApplicablePolicies } from '../l7/authorization';
 
 export interface PortSegment {
   readonly protocol: Protocol;
@@ -33,29 +34,24 @@ export function segmentsOf(ports: PortSet, destination: Workload, l7CutPoints: R
   return out;
 }
 
-/** Ports named by the PeerAuthentications and AuthorizationPolicies of an estate, per namespace. */
-export function l7CutPointsByNamespace(estate: Estate): Map<string, Set<number>> {
-  const out = new Map<string, Set<number>>();
-  const add = (ns: string, port: number) => {
-    if (!Number.isInteger(port)) return;
-    if (!out.has(ns)) out.set(ns, new Set());
-    out.get(ns)!.add(port);
+/**
+ * Ports where the L7 answer can change for one destination: those its AuthorizationPolicies
+ * name (ports, notPorts, destination.port conditions) and its namespace's port-level mTLS.
+ */
+export function l7CutPoints(estate: Estate, policies: ApplicablePolicies, destination: Workload): Set<number> {
+  const out = new Set<number>();
+  const add = (port: unknown) => {
+    const n = Number(port);
+    if (Number.isInteger(n) && n >= 1 && n <= 65535) out.add(n);
   };
-  const root = estate.settings.rootNamespace;
-  for (const p of estate.peerAuthentications) for (const port of p.portLevel.keys()) add(p.namespace, port);
-  for (const p of estate.authorizationPolicies) {
+  for (const p of estate.peerAuthentications) if (p.namespace === destination.namespace) for (const port of p.portLevel.keys()) add(port);
+  for (const p of [...policies.enforced, ...policies.dryRun]) {
     for (const rule of p.rules) {
-      for (const op of rule.to ?? []) for (const port of [...(op.ports ?? []), ...(op.notPorts ?? [])]) add(p.namespace, Number(port));
+      for (const op of rule.to ?? []) for (const port of [...(op.ports ?? []), ...(op.notPorts ?? [])]) add(port);
       for (const c of rule.when ?? []) {
-        if (c.key === 'destination.port') for (const v of [...(c.values ?? []), ...(c.notValues ?? [])]) add(p.namespace, Number(v));
+        if (c.key === 'destination.port') for (const v of [...(c.values ?? []), ...(c.notValues ?? [])]) add(v);
       }
     }
-  }
-  // Root-namespace policies apply everywhere.
-  const rootPorts = out.get(root) ?? new Set<number>();
-  for (const ns of estate.namespaces.keys()) {
-    if (!out.has(ns)) out.set(ns, new Set());
-    for (const port of rootPorts) out.get(ns)!.add(port);
   }
   return out;
 }
@@ -64,8 +60,8 @@ export function l7CutPointsByNamespace(estate: Estate): Map<string, Set<number>>
 export function servicePortsFor(estate: Estate, destination: Workload, protocol: Protocol, port: number): string[] {
   const name = destination.ports.find(c => c.protocol === protocol && c.port === port)?.name;
   const out: string[] = [];
-  for (const s of estate.services) {
-    if (s.namespace !== destination.namespace || !s.selector || Object.keys(s.selector).length === 0) continue;
+  for (const s of servicesByNamespace(estate).get(destination.namespace) ?? []) {
+    if (!s.selector || Object.keys(s.selector).length === 0) continue;
     if (!Object.entries(s.selector).every(([k, v]) => destination.labels[k] === v)) continue;
     for (const p of s.ports) {
       if (p.protocol !== protocol) continue;
@@ -73,4 +69,20 @@ export function servicePortsFor(estate: Estate, destination: Workload, protocol:
     }
   }
   return out.sort();
+}
+
+// Looked up once per path: index Services by namespace once per estate.
+const SERVICE_INDEX = new WeakMap<Estate, Map<string, ServiceInfo[]>>();
+
+function servicesByNamespace(estate: Estate): Map<string, ServiceInfo[]> {
+  let index = SERVICE_INDEX.get(estate);
+  if (!index) {
+    index = new Map();
+    for (const s of estate.services) {
+      if (!index.has(s.namespace)) index.set(s.namespace, []);
+      index.get(s.namespace)!.push(s);
+    }
+    SERVICE_INDEX.set(estate, index);
+  }
+  return index;
 }
