@@ -13,13 +13,12 @@ const NAMESPACES = 20;
 const WORKLOADS = 2000;
 const LINKS = 10000;
 
-/** Deterministic pseudo-random numbers (mulberry32), so every run measures the same estate. */
+/** Deterministic pseudo-random numbers (Park-Miller), so every run measures the same estate. */
 function rng(seed: number): () => number {
+  let state = seed;
   return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    state = (state * 16807) % 2147483647;
+    return (state - 1) / 2147483646;
   };
 }
 

@@ -1,18 +1,17 @@
 import { App, Chart } from 'cdk8s';
 import { buildEstate } from './estate/build';
+import { AnalysisInputError } from './estate/errors';
 import { loadManifestFiles } from './estate/load';
-import { buildGraph, GraphModel } from './graph/model';
 import { toDot } from './graph/dot';
 import { toMermaid } from './graph/mermaid';
-import { decideRequest } from './l7/authorization';
-import { PolicyScope } from './l7/authorization';
+import { buildGraph, GraphModel } from './graph/model';
 import { toProtocol } from './l4/port-set';
+import { decideRequest, PolicyScope } from './l7/authorization';
 import { analyzeEstate, Analysis } from './paths/analyze';
 import { blastRadiusOf } from './paths/blast-radius';
 import { diffPaths } from './paths/diff';
 import { pathLines } from './paths/format';
 import { AccessDiff, AccessPath, AnalysisFinding, BlastRadius, WorkloadSummary } from './types';
-import { AnalysisInputError } from './estate/errors';
 
 /** How manifests are interpreted. */
 export interface ReachabilityOptions {

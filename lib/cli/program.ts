@@ -30,6 +30,16 @@ interface CommonOptions {
   readonly platformWorkloads: boolean;
 }
 
+interface CheckOptions extends CommonOptions {
+  readonly from: string;
+  readonly to: string;
+  readonly port: number;
+  readonly protocol: string;
+  readonly method?: string;
+  readonly path: string;
+  readonly expect?: string;
+}
+
 /** Runs the CLI on arguments (without `node` and the script) and returns the exit code. */
 export async function runCli(args: readonly string[], io: CliIo): Promise<number> {
   let code = EXIT_OK;
@@ -94,9 +104,16 @@ export async function runCli(args: readonly string[], io: CliIo): Promise<number
     .option('--method <method>', 'HTTP method (checks an HTTP request)')
     .option('--path <path>', 'HTTP path', '/')
     .addOption(new Option('--expect <verdict>', 'exit 1 unless the verdict is this').choices(['allow', 'deny', 'unknown'])))
-    .action((paths: string[], opts: CommonOptions & { from: string; to: string; port: number; protocol: string; method?: string; path: string; expect?: string }) => {
+    .action((paths: string[], opts: CheckOptions) => {
       const result = Reachability.fromFiles(paths, analysisOptions(opts))
-        .check({ source: opts.from, destination: opts.to, port: opts.port, protocol: opts.protocol, method: opts.method, path: opts.method ? opts.path : undefined });
+        .check({
+          source: opts.from,
+          destination: opts.to,
+          port: opts.port,
+          protocol: opts.protocol,
+          method: opts.method,
+          path: opts.method ? opts.path : undefined,
+        });
       const what = `${opts.from} -> ${opts.to} ${opts.protocol}/${opts.port}${opts.method ? ` ${opts.method} ${opts.path}` : ''}`;
       emit(opts, `Check ${what}`, [{ title: `Verdict: ${result.verdict}`, lines: [`L4: ${result.l4}`, `L7: ${result.l7}`, ...result.reasons.map(r => `- ${r}`), ...result.caveats.map(c => `- caveat: ${c}`)] }],
         { schemaVersion: JSON_SCHEMA_VERSION, command: 'check', request: what, ...result });

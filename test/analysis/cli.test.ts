@@ -2,9 +2,9 @@ import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import Ajv2020 from 'ajv/dist/2020';
-import { EXIT_OK, EXIT_POLICY_FAILURE, EXIT_USAGE, runCli } from '../../lib/cli/program';
-import { OUTPUT_SCHEMA } from '../../lib/analysis/report/output-schema';
 import { referenceApp, writeAppYaml } from './support/app-yaml';
+import { OUTPUT_SCHEMA } from '../../lib/analysis/report/output-schema';
+import { EXIT_OK, EXIT_POLICY_FAILURE, EXIT_USAGE, runCli } from '../../lib/cli/program';
 
 const base = writeAppYaml(referenceApp().app, 'base');
 const head = writeAppYaml(referenceApp(true).app, 'head');

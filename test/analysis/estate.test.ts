@@ -2,8 +2,8 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { Reachability } from '../../lib';
-import { AnalysisInputError } from '../../lib/analysis/estate/errors';
 import { namespace, networkPolicy, workload } from './support/objects';
+import { AnalysisInputError } from '../../lib/analysis/estate/errors';
 
 const workloads = (objects: any[], options = {}) => Reachability.fromManifests(objects, { platformWorkloads: false, ...options }).workloads();
 
@@ -11,8 +11,16 @@ describe('workloads', () => {
   test.each(['Pod', 'Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Job', 'CronJob'])('%s: pod labels, ServiceAccount (default `default`), container ports', kind => {
     const [w] = workloads([workload('shop', 'web', { kind, labels: { tier: 'front' }, ports: [{ port: 8080, name: 'http' }, { port: 53, protocol: 'UDP' }] })]);
     expect(w).toEqual({
-      id: 'shop/web', namespace: 'shop', name: 'web', kind, serviceAccount: 'default', sidecar: false, platform: false,
-      ports: ['tcp/8080 (http)', 'udp/53'], ingressIsolated: false, egressIsolated: false,
+      id: 'shop/web',
+      namespace: 'shop',
+      name: 'web',
+      kind,
+      serviceAccount: 'default',
+      sidecar: false,
+      platform: false,
+      ports: ['tcp/8080 (http)', 'udp/53'],
+      ingressIsolated: false,
+      egressIsolated: false,
     });
   });
 

@@ -1,7 +1,6 @@
 import { Reachability } from '../../lib';
-import { reachabilityMatchers } from '../../lib/analysis/jest';
-import '../../lib/analysis/jest';
 import { namespace, networkPolicy, workload } from './support/objects';
+import { reachabilityMatchers } from '../../lib/analysis/jest';
 
 const reach = Reachability.fromManifests([
   namespace('a'),

@@ -1,8 +1,8 @@
 // Hard cases: the two layers disagree, external reach, and the convention estate broken on purpose.
 import { Reachability } from '../../lib';
 import { conventionManifests } from './support/convention-manifests';
-import { REFERENCE_ESTATE } from './support/reference-estate';
 import { authorizationPolicy, namespace, networkPolicy, workload } from './support/objects';
+import { REFERENCE_ESTATE } from './support/reference-estate';
 
 const base = () => conventionManifests(REFERENCE_ESTATE);
 const without = (objects: any[], kind: string, ns: string, name: string) =>

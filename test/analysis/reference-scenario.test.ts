@@ -2,10 +2,10 @@
 // (the core constructs were not on main when this was written; see support/convention-manifests.ts).
 import * as path from 'path';
 import { Reachability } from '../../lib';
-import { conventionManifests, expectedLines, platformLines } from './support/convention-manifests';
-import { REFERENCE_ESTATE, REFERENCE_LINKS, REFERENCE_WORKLOADS } from './support/reference-estate';
 import '../../lib/analysis/jest';
 import { referenceApp } from './support/app-yaml';
+import { conventionManifests, expectedLines, platformLines } from './support/convention-manifests';
+import { REFERENCE_ESTATE, REFERENCE_LINKS, REFERENCE_WORKLOADS } from './support/reference-estate';
 
 const FIXTURES = path.join(__dirname, 'fixtures');
 const reference = Reachability.fromFiles([path.join(FIXTURES, 'reference')]);

@@ -1,5 +1,5 @@
-import { LabelSelector, Labels } from '../l4/selectors';
 import { Protocol } from '../l4/port-set';
+import { LabelSelector, Labels } from '../l4/selectors';
 
 /** The analyzer's normalized view of a set of manifests. Internal: not part of the jsii API. */
 export interface Estate {

@@ -1,5 +1,5 @@
-import { Labels, selectorMatches } from '../l4/selectors';
 import { Workload } from './model';
+import { Labels, selectorMatches } from '../l4/selectors';
 
 /**
  * Cluster endpoints every pod depends on but which application manifests never contain.

@@ -1,11 +1,11 @@
-import { LabelSelector, selectorProblem } from '../l4/selectors';
-import { toProtocol } from '../l4/port-set';
 import { AnalysisInputError } from './errors';
 import {
   AuthorizationAction, AuthorizationPolicyInfo, Finding, IstioRule, MtlsMode, NetworkPolicyInfo,
   NetworkPolicyPeerInfo, NetworkPolicyPortInfo, NetworkPolicyRuleInfo, PeerAuthenticationInfo,
 } from './model';
 import { stringMap } from './workloads';
+import { toProtocol } from '../l4/port-set';
+import { LabelSelector, selectorProblem } from '../l4/selectors';
 
 /**
  * Normalizes a networking.k8s.io/v1 NetworkPolicy. The `policyTypes` default follows the API

@@ -1,7 +1,7 @@
-import { Labels } from '../l4/selectors';
-import { toProtocol } from '../l4/port-set';
 import { AnalysisInputError } from './errors';
 import { ContainerPort } from './model';
+import { toProtocol } from '../l4/port-set';
+import { Labels } from '../l4/selectors';
 
 /** Where each workload kind keeps its pod template. */
 const POD_TEMPLATE_PATH: Record<string, string[]> = {

@@ -1,6 +1,6 @@
-import { AccessPath } from '../types';
-import { pathLines } from '../paths/format';
 import { compareText } from '../order';
+import { pathLines } from '../paths/format';
+import { AccessPath } from '../types';
 
 export interface GraphOptions {
   /** Draw paths to assumed platform endpoints (kube-dns, istiod). @default true */
@@ -27,7 +27,9 @@ export interface GraphModel {
  * of a namespace has the same edge to one destination (DNS, istiod), it is drawn once from the
  * namespace box.
  */
-export function buildGraph(paths: readonly AccessPath[], workloadsByNamespace: ReadonlyMap<string, readonly string[]>, options: GraphOptions = {}): GraphModel {
+export function buildGraph(
+  paths: readonly AccessPath[], workloadsByNamespace: ReadonlyMap<string, readonly string[]>, options: GraphOptions = {},
+): GraphModel {
   const admitted = paths.filter(p => p.verdict !== 'deny' && (options.platform ?? true ? true : !p.platform));
   const pairs = new Map<string, AccessPath[]>();
   for (const p of admitted) {

@@ -1,6 +1,6 @@
-import { Estate, Finding, NetworkPolicyInfo, NetworkPolicyPortInfo, NetworkPolicyRuleInfo, Workload } from '../estate/model';
 import { PodIndex } from './index-pods';
 import { PortSet } from './port-set';
+import { Estate, Finding, NetworkPolicyInfo, NetworkPolicyPortInfo, NetworkPolicyRuleInfo, Workload } from '../estate/model';
 
 /** A rule's `ports` before named ports are resolved against a destination pod. */
 type PortsSpec = readonly NetworkPolicyPortInfo[] | 'any';

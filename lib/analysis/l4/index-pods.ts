@@ -1,5 +1,5 @@
-import { Estate, Workload } from '../estate/model';
 import { indexKeyOf, LabelSelector, selectorMatches } from './selectors';
+import { Estate, Workload } from '../estate/model';
 
 /**
  * Pods grouped by namespace and by label pair, so a selector only tests the pods that carry

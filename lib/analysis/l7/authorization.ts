@@ -1,8 +1,8 @@
-import { AuthorizationPolicyInfo, Estate, IstioOperation, Workload } from '../estate/model';
-import { selectorMatches } from '../l4/selectors';
 import { effectiveMtls } from './mtls';
 import { hasHttpFields, MatchNotes, operationPortMatches, RequestContext, ruleMatches, ruleMatchesIgnoringHttp } from './rules';
 import { or, Tri } from './tri';
+import { AuthorizationPolicyInfo, Estate, IstioOperation, Workload } from '../estate/model';
+import { selectorMatches } from '../l4/selectors';
 import { compareText } from '../order';
 
 export type L7Verdict = 'allow' | 'deny' | 'unknown' | 'n/a';
@@ -60,7 +60,8 @@ export class PolicyScope {
     let hit = this.cache.get(destination.id);
     if (!hit) {
       const root = this.estate.settings.rootNamespace;
-      const candidates = [...(this.byNamespace.get(root) ?? []), ...(destination.namespace === root ? [] : this.byNamespace.get(destination.namespace) ?? [])];
+      const own = destination.namespace === root ? [] : this.byNamespace.get(destination.namespace) ?? [];
+      const candidates = [...(this.byNamespace.get(root) ?? []), ...own];
       const applies = candidates.filter(p => !p.selector || selectorMatches({ matchLabels: p.selector }, destination.labels))
         .sort((a, b) => compareText(ref(a), ref(b)));
       hit = { enforced: applies.filter(p => !p.dryRun), dryRun: applies.filter(p => p.dryRun) };
@@ -70,7 +71,9 @@ export class PolicyScope {
   }
 }
 
-export function sourceContext(estate: Estate, source: L7Source, mtls: boolean, port: number, http?: { method: string; path: string }): RequestContext {
+export function sourceContext(
+  estate: Estate, source: L7Source, mtls: boolean, port: number, http?: { method: string; path: string },
+): RequestContext {
   const w = source.workload;
   if (!mtls || !w) return { principal: '', namespace: '', serviceAccount: '', port, http };
   return {

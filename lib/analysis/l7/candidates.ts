@@ -1,6 +1,6 @@
-import { Estate, Workload } from '../estate/model';
-import { istioMatch } from './tri';
 import { PolicyScope } from './authorization';
+import { istioMatch } from './tri';
+import { Estate, Workload } from '../estate/model';
 
 /**
  * Sources an L7 policy could admit to a destination, used to find paths that are open at L7

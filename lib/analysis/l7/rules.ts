@@ -1,5 +1,5 @@
-import { IstioCondition, IstioOperation, IstioRule, IstioSource } from '../estate/model';
 import { and, matchesAny, or, Tri } from './tri';
+import { IstioCondition, IstioOperation, IstioRule, IstioSource } from '../estate/model';
 
 /** What the analyzer knows about one request or connection at the destination's sidecar. */
 export interface RequestContext {

@@ -70,7 +70,8 @@ export function analyzeEstate(estate: Estate): Analysis {
       const cuts = cutPointsOf(destination);
       const l7Only = l7OnlyPorts(destination, cuts, l4Ports);
       const segments = segmentsOf(l7Only.isEmpty ? l4Ports : l4Ports.union(l7Only), destination, cuts);
-      paths.push(...pathsFor(estate, scope, srcId, sourceOf(source), destination, segments, l4Ports, !source.platform && l4.egressIsolated.has(srcId)));
+      const egressIsolated = !source.platform && l4.egressIsolated.has(srcId);
+      paths.push(...pathsFor(estate, scope, srcId, sourceOf(source), destination, segments, l4Ports, egressIsolated));
     }
   }
 
@@ -163,7 +164,10 @@ function pathsFor(
     if (pending && pending.segment.protocol === segment.protocol
       && pending.segment.range.to + 1 === segment.range.from && sameOutcome(pending.path, path)) {
       const range = { from: pending.segment.range.from, to: segment.range.to };
-      pending = { segment: { ...segment, range, declared: false }, path: { ...pending.path, port: formatRange(range), portName: undefined, servicePorts: [] } };
+      pending = {
+        segment: { ...segment, range, declared: false },
+        path: { ...pending.path, port: formatRange(range), portName: undefined, servicePorts: [] },
+      };
       continue;
     }
     flush();

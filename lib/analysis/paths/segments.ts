@@ -14,12 +14,12 @@ export interface PortSegment {
  * Splits an L4 port set into segments inside which every port gets the same L7 answer: each
  * declared container port, and each port an Istio policy names, becomes its own segment.
  */
-export function segmentsOf(ports: PortSet, destination: Workload, l7CutPoints: ReadonlySet<number>): PortSegment[] {
+export function segmentsOf(ports: PortSet, destination: Workload, cutPoints: ReadonlySet<number>): PortSegment[] {
   const out: PortSegment[] = [];
   for (const protocol of PROTOCOLS) {
     const declared = new Map<number, string | undefined>();
     for (const c of destination.ports) if (c.protocol === protocol) declared.set(c.port, c.name);
-    const cuts = new Set<number>([...declared.keys(), ...(protocol === 'tcp' ? l7CutPoints : [])]);
+    const cuts = new Set<number>([...declared.keys(), ...(protocol === 'tcp' ? cutPoints : [])]);
     for (const r of ports.rangesOf(protocol)) {
       const points = [...cuts].filter(p => p >= r.from && p <= r.to).sort((a, b) => a - b);
       let start = r.from;

@@ -60,9 +60,12 @@ function namespaceObjects(ns: string): any[] {
     { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns, labels: { 'istio-injection': 'enabled', 'pod-security.kubernetes.io/enforce': 'restricted' } } },
     { apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: meta('default-deny'), spec: { podSelector: {}, policyTypes: ['Ingress', 'Egress'] } },
     {
-      apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: meta('allow-dns'),
+      apiVersion: 'networking.k8s.io/v1',
+      kind: 'NetworkPolicy',
+      metadata: meta('allow-dns'),
       spec: {
-        podSelector: {}, policyTypes: ['Egress'],
+        podSelector: {},
+        policyTypes: ['Egress'],
         egress: [{
           to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' } }, podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } } }],
           ports: [{ protocol: 'UDP', port: 53 }, { protocol: 'TCP', port: 53 }],
@@ -70,9 +73,12 @@ function namespaceObjects(ns: string): any[] {
       },
     },
     {
-      apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: meta('allow-istiod'),
+      apiVersion: 'networking.k8s.io/v1',
+      kind: 'NetworkPolicy',
+      metadata: meta('allow-istiod'),
       spec: {
-        podSelector: {}, policyTypes: ['Egress'],
+        podSelector: {},
+        policyTypes: ['Egress'],
         egress: [{
           to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'istio-system' } }, podSelector: { matchLabels: { app: 'istiod' } } }],
           ports: [{ protocol: 'TCP', port: 15012 }],
@@ -91,7 +97,9 @@ function workloadObjects(w: DeclaredWorkload): any[] {
   return [
     { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: w.name, namespace: w.namespace }, automountServiceAccountToken: false },
     {
-      apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: w.name, namespace: w.namespace, labels },
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: w.name, namespace: w.namespace, labels },
       spec: {
         replicas: 1,
         selector: { matchLabels: labels },
@@ -102,7 +110,9 @@ function workloadObjects(w: DeclaredWorkload): any[] {
       },
     },
     ...(servicePorts.length > 0 ? [{
-      apiVersion: 'v1', kind: 'Service', metadata: { name: w.name, namespace: w.namespace },
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: { name: w.name, namespace: w.namespace },
       spec: { selector: labels, ports: servicePorts.map(p => ({ name: `tcp-${p.port}`, port: p.port, targetPort: p.targetPort, protocol: 'TCP' })) },
     }] : []),
   ];
@@ -111,7 +121,9 @@ function workloadObjects(w: DeclaredWorkload): any[] {
 interface Peer { readonly namespace: string; readonly name: string }
 
 /** One rule per group of peers sharing the same ports, like the core's policies. */
-function groupPeers(links: readonly DeclaredLink[], peerOf: (l: DeclaredLink) => string, ownNamespace: string, byId: Map<string, DeclaredWorkload>): any[] {
+function groupPeers(
+  links: readonly DeclaredLink[], peerOf: (l: DeclaredLink) => string, ownNamespace: string, byId: Map<string, DeclaredWorkload>,
+): any[] {
   const portsByPeer = new Map<string, Set<string>>();
   for (const l of links) {
     const peer = peerOf(l);
@@ -137,7 +149,9 @@ function groupPeers(links: readonly DeclaredLink[], peerOf: (l: DeclaredLink) =>
 function networkPolicy(w: DeclaredWorkload, direction: 'ingress' | 'egress', groups: any[]): any {
   const peerKey = direction === 'ingress' ? 'from' : 'to';
   return {
-    apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name: `${w.name}-${direction}`, namespace: w.namespace },
+    apiVersion: 'networking.k8s.io/v1',
+    kind: 'NetworkPolicy',
+    metadata: { name: `${w.name}-${direction}`, namespace: w.namespace },
     spec: {
       podSelector: { matchLabels: { [NAME_LABEL]: w.name } },
       policyTypes: [direction === 'ingress' ? 'Ingress' : 'Egress'],
@@ -166,7 +180,9 @@ function authorizationPolicy(w: DeclaredWorkload, inbound: readonly DeclaredLink
     };
   });
   return {
-    apiVersion: 'security.istio.io/v1', kind: 'AuthorizationPolicy', metadata: { name: `${w.name}-ingress`, namespace: w.namespace },
+    apiVersion: 'security.istio.io/v1',
+    kind: 'AuthorizationPolicy',
+    metadata: { name: `${w.name}-ingress`, namespace: w.namespace },
     spec: { action: 'ALLOW', selector: { matchLabels: { [NAME_LABEL]: w.name } }, rules },
   };
 }

@@ -19,7 +19,11 @@ export function workload(ns: string, name: string, options: PodOptions = {}): an
     containers: [{
       name: 'main',
       image: 'example:1',
-      ports: (options.ports ?? []).map(p => ({ containerPort: p.port, ...(p.name ? { name: p.name } : {}), ...(p.protocol ? { protocol: p.protocol } : {}) })),
+      ports: (options.ports ?? []).map(p => ({
+        containerPort: p.port,
+        ...(p.name ? { name: p.name } : {}),
+        ...(p.protocol ? { protocol: p.protocol } : {}),
+      })),
     }],
   };
   const template = { metadata: { labels, annotations: options.annotations ?? {} }, spec: podSpec };
@@ -50,6 +54,8 @@ export function peerAuthentication(ns: string, name: string, spec: any): any {
   return { apiVersion: 'security.istio.io/v1', kind: 'PeerAuthentication', metadata: { name, namespace: ns }, spec };
 }
 
-export function service(ns: string, name: string, selector: Record<string, string>, ports: Array<{ port: number; targetPort: number | string; protocol?: string }>): any {
+export function service(
+  ns: string, name: string, selector: Record<string, string>, ports: Array<{ port: number; targetPort: number | string; protocol?: string }>,
+): any {
   return { apiVersion: 'v1', kind: 'Service', metadata: { name, namespace: ns }, spec: { selector, ports } };
 }
