@@ -4,7 +4,7 @@ import { AnalysisInputError } from '../analysis/estate/errors';
 import { renderSvg } from '../analysis/graph/svg';
 import { Reachability, ReachabilityOptions } from '../analysis/reachability';
 import { renderMarkdown, renderText, Section } from '../analysis/report/document';
-import { BlastRadiusJson, DiffJson, JSON_SCHEMA_VERSION, ReachJson } from '../analysis/report/json-output';
+import { BlastRadiusJson, CheckJson, DiffJson, JSON_SCHEMA_VERSION, ReachJson } from '../analysis/report/json-output';
 import { OUTPUT_SCHEMA } from '../analysis/report/output-schema';
 import { blastSections, diffSections, reachSections } from '../analysis/report/reports';
 
@@ -115,8 +115,9 @@ export async function runCli(args: readonly string[], io: CliIo): Promise<number
           path: opts.method ? opts.path : undefined,
         });
       const what = `${opts.from} -> ${opts.to} ${opts.protocol}/${opts.port}${opts.method ? ` ${opts.method} ${opts.path}` : ''}`;
-      emit(opts, `Check ${what}`, [{ title: `Verdict: ${result.verdict}`, lines: [`L4: ${result.l4}`, `L7: ${result.l7}`, ...result.reasons.map(r => `- ${r}`), ...result.caveats.map(c => `- caveat: ${c}`)] }],
-        { schemaVersion: JSON_SCHEMA_VERSION, command: 'check', request: what, ...result });
+      const json: CheckJson = { schemaVersion: JSON_SCHEMA_VERSION, command: 'check', request: what, ...result };
+      const lines = [`L4: ${result.l4}`, `L7: ${result.l7}`, ...result.reasons.map(r => `- ${r}`), ...result.caveats.map(c => `- caveat: ${c}`)];
+      emit(opts, `Check ${what}`, [{ title: `Verdict: ${result.verdict}`, lines }], json);
       if (opts.expect && opts.expect !== result.verdict) code = EXIT_POLICY_FAILURE;
     });
 

@@ -90,6 +90,9 @@ describe('blast-radius, check, graph, schema', () => {
     const wrongMethod = await cli('check', base, '--from', 'checkout-api', '--to', 'payment-service', '--port', '8080', '--method', 'GET', '--path', '/v1/charges', '--expect', 'allow');
     expect(wrongMethod.code).toBe(EXIT_POLICY_FAILURE);
     expect(wrongMethod.out).toContain('Verdict: deny');
+    const json = JSON.parse((await cli(...allowed, '-o', 'json')).out);
+    expect(validate(json)).toBe(true);
+    expect(json).toMatchObject({ command: 'check', request: 'checkout-api -> payment-service tcp/8080 POST /v1/charges', l4: 'allow', l7: 'allow', verdict: 'allow' });
   });
 
   test('graph: Mermaid on stdout', async () => {

@@ -31,4 +31,17 @@ export interface DiffJson {
   readonly failed: boolean;
 }
 
-export type AnalysisJson = ReachJson | BlastRadiusJson | DiffJson;
+/** `check --output json` */
+export interface CheckJson {
+  readonly schemaVersion: number;
+  readonly command: 'check';
+  /** `<source> -> <destination> <protocol>/<port>[ <method> <path>]` */
+  readonly request: string;
+  readonly l4: string;
+  readonly l7: string;
+  readonly verdict: string;
+  readonly reasons: string[];
+  readonly caveats: string[];
+}
+
+export type AnalysisJson = ReachJson | BlastRadiusJson | DiffJson | CheckJson;

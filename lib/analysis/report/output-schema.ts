@@ -128,6 +128,21 @@ export const OUTPUT_SCHEMA = {
         },
       },
     },
+    {
+      type: 'object',
+      additionalProperties: false,
+      required: ['schemaVersion', 'command', 'request', 'l4', 'l7', 'verdict', 'reasons', 'caveats'],
+      properties: {
+        schemaVersion: { const: 1 },
+        command: { const: 'check' },
+        request: str,
+        l4: verdict(['allow', 'deny']),
+        l7: verdict(['allow', 'deny', 'unknown', 'n/a']),
+        verdict: verdict(['allow', 'deny', 'unknown']),
+        reasons: strings,
+        caveats: strings,
+      },
+    },
   ],
   $defs: { accessPath },
 };
