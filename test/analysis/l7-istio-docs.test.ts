@@ -193,6 +193,8 @@ describe('DENY semantics', () => {
     expect(l7(r, 'foo/sleep', 'default/details', 9080, 'GET', '/')).toBe('deny');
     expect(l7(r, 'foo/sleep', 'default/details', 9080, 'POST', '/')).toBe('allow');
     const path = r.paths().find(p => p.source === 'foo/sleep' && p.destination === 'default/details' && p.protocol === 'tcp')!;
+    // POST and others stay open, so the port is open with a caveat, not closed.
+    expect([path.l7, path.requests]).toEqual(['allow', []]);
     expect(path.caveats).toContain('except requests DENY default/deny-get refuses');
   });
 

@@ -1,6 +1,6 @@
 import { effectiveMtls } from './mtls';
 import { hasHttpFields, MatchNotes, operationPortMatches, RequestContext, ruleMatches, ruleMatchesIgnoringHttp } from './rules';
-import { or, Tri } from './tri';
+import { istioMatch, or, Tri } from './tri';
 import { AuthorizationPolicyInfo, Estate, IstioOperation, Workload } from '../estate/model';
 import { selectorMatches } from '../l4/selectors';
 import { compareText } from '../order';
@@ -168,17 +168,21 @@ function summarize(policies: readonly AuthorizationPolicyInfo[], ctx: RequestCon
   const reasons = new Set<string>();
   const caveats = new Set<string>();
   let unknown = false;
+  const denyReasons = new Set<string>();
   for (const c of candidates) {
-    const probe = evaluatePolicies(policies, { ...ctx, http: representative(c.shape) });
     // A rule without HTTP fields also admits raw TCP; check that too so TCP-level DENYs count.
-    const tcp = isAny(c.shape) ? evaluatePolicies(policies, ctx) : probe;
-    probe.caveats.forEach(x => caveats.add(x));
-    if (probe.verdict === 'allow' || tcp.verdict === 'allow') {
+    const probes = [...(isAny(c.shape) ? [evaluatePolicies(policies, ctx)] : []), ...representatives(c.shape).map(http => evaluatePolicies(policies, { ...ctx, http }))];
+    // One admitted sample request proves the family is (at least partly) open; DENY exceptions become caveats.
+    const admitted = probes.find(p => p.verdict === 'allow');
+    probes.forEach(p => p.caveats.forEach(x => caveats.add(x)));
+    if (admitted) {
       allowed.push(c.shape);
       reasons.add(allowPolicies.length === 0 ? 'no ALLOW policy applies' : `allowed by ALLOW ${c.policy}`);
-    } else if (probe.verdict === 'unknown') {
+    } else if (probes.some(p => p.verdict === 'unknown')) {
       unknown = true;
-      probe.reasons.forEach(r => reasons.add(r));
+      probes.filter(p => p.verdict === 'unknown').forEach(p => p.reasons.forEach(r => reasons.add(r)));
+    } else {
+      probes.forEach(p => p.reasons.forEach(r => denyReasons.add(r)));
     }
   }
   for (const p of policies.filter(x => x.action === 'DENY')) {
@@ -196,8 +200,8 @@ function summarize(policies: readonly AuthorizationPolicyInfo[], ctx: RequestCon
     return { verdict: 'allow', requests: any ? [] : dedupe(allowed), reasons: [...reasons], caveats: [...caveats] };
   }
   if (unknown) return { verdict: 'unknown', requests: [], reasons: [...reasons], caveats: [...caveats] };
-  const denyReason = evaluatePolicies(policies, ctx).reasons;
-  return { verdict: 'deny', requests: [], reasons: candidates.length === 0 ? denyReason : ['every admitted request is denied'], caveats: [...caveats] };
+  const why = candidates.length === 0 ? evaluatePolicies(policies, ctx).reasons : [...denyReasons];
+  return { verdict: 'deny', requests: [], reasons: why, caveats: [...caveats] };
 }
 
 function firstMatch(policies: readonly AuthorizationPolicyInfo[], ctx: RequestContext, action: 'ALLOW' | 'DENY', notes: MatchNotes): { tri: Tri; policy: string } {
@@ -227,14 +231,18 @@ function isAny(s: RequestShape): boolean {
   return !s.methods && !s.notMethods && !s.paths && !s.notPaths && !s.hosts;
 }
 
-/** A concrete request inside the shape: `/orders/*` becomes `/orders/x`, `*.js` becomes `/x.js`. */
-export function representative(shape: RequestShape): { method: string; path: string } {
-  const candidatesMethods = shape.methods ?? ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'];
-  const method = candidatesMethods.map(concretize).find(m => !(shape.notMethods ?? []).includes(m)) ?? concretize(candidatesMethods[0]);
-  const paths = shape.paths ?? ['/', '/x', '/x/y'];
-  const path = paths.map(p => concretize(p.startsWith('*') && p.length > 1 ? `/x${p.slice(1)}` : p))
-    .find(p => !(shape.notPaths ?? []).some(n => n === p || (n.endsWith('*') && p.startsWith(n.slice(0, -1))))) ?? concretize(paths[0]);
-  return { method, path };
+/**
+ * Sample requests inside a request family, e.g. `/orders/*` gives `/orders/x` and `*.js` gives
+ * `/x.js`; a family without methods or paths is sampled with common methods and a few paths.
+ */
+export function representatives(shape: RequestShape): Array<{ method: string; path: string }> {
+  const methods = (shape.methods ?? ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'])
+    .map(m => (m === '*' ? 'GET' : concretize(m)))
+    .filter(m => !(shape.notMethods ?? []).some(n => istioMatch(n, m)));
+  const paths = (shape.paths ?? ['/', '/x', '/api/x'])
+    .map(p => concretize(p.startsWith('*') && p.length > 1 ? `/x${p.slice(1)}` : p))
+    .filter(p => !(shape.notPaths ?? []).some(n => istioMatch(n, p)));
+  return methods.flatMap(method => paths.map(path => ({ method, path })));
 }
 
 function concretize(pattern: string): string {
