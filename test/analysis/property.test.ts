@@ -31,6 +31,7 @@ const estateArb = fc.record({
     to: fc.nat(6),
     pick: fc.array(fc.boolean(), { minLength: 3, maxLength: 3 }),
     by: fc.constantFrom('number', 'named', 'service'),
+    range: fc.boolean(),
     http: fc.option(fc.record({
       methods: fc.option(fc.subarray(METHODS, { minLength: 1 }), { nil: undefined }),
       paths: fc.option(fc.subarray(PATHS, { minLength: 1 }), { nil: undefined }),
@@ -74,9 +75,16 @@ function build(spec: EstateSpec): Built {
       return p.udp ? LinkPort.udp(p.number) : LinkPort.tcp(p.number);
     });
     const http = l.http && (l.http.methods || l.http.paths) && chosen.every(p => !p.udp) ? l.http : undefined;
+    // A small TCP range away from the declared ports (Istio lists it port by port).
+    const ranges = l.range && chosen.every(p => !p.udp) ? [LinkPort.tcpRange(7000, 7002)] : [];
     new ServiceLink(namespaces[spec.workloads[from].ns % spec.namespaces], `link-${k}`, {
-      from: workloads[from], to: workloads[to], ports: linkPorts, http,
+      from: workloads[from], to: workloads[to], ports: [...linkPorts, ...ranges], http,
     });
+    if (ranges.length > 0) {
+      const key = `${id(workloads[from])} -> ${id(workloads[to])} tcp/7000-7002`;
+      expectedL4.add(key);
+      expected.add(http ? `${key} ${http.methods?.join(',') ?? '*'} ${http.paths?.join(',') ?? '*'}` : key);
+    }
     for (const p of chosen) {
       const key = `${id(workloads[from])} -> ${id(workloads[to])} ${p.udp ? 'udp' : 'tcp'}/${p.number}`;
       expectedL4.add(key);
