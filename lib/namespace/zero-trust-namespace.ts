@@ -77,8 +77,11 @@ const RENDERED = 'Rendered';
  * that touches them opens exactly its path, merged per workload.
  */
 export class ZeroTrustNamespace extends Chart {
+  /** Namespace name. */
   public readonly name: string;
+  /** SPIFFE trust domain of the principals of its workloads. */
   public readonly trustDomain: string;
+  /** Enforcement mode. */
   public readonly mode: ZeroTrustMode;
   private readonly intent: NamespaceIntent;
   private readonly renderers: ILayerRenderer[];
