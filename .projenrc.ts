@@ -123,7 +123,7 @@ project.addTask('synth', {
 });
 
 // --- access analyzer (issue 5) ------------------------------------------------------------
-// The CLI ships as a bin; `npm run bench` measures the analyzer on a generated large estate.
+// The CLI ships as a bin; `npm run bench:analysis` measures the analyzer on a generated large estate.
 project.addBins({ 'cdk8s-zero-trust': 'out/cli/main.js' });
 project.addTask('bench:analysis', {
   description: 'Benchmark the access analyzer (2,000 workloads, 10,000 links)',

@@ -1,5 +1,5 @@
 // Benchmark of the access analyzer: 2,000 workloads and 10,000 links in 20 namespaces, written
-// as YAML the way the library's constructs emit it, then read and analysed. Run: npm run bench
+// as YAML the way the library's constructs emit it, then read and analysed. Run: npm run bench:analysis
 import * as fs from 'fs';
 import * as path from 'path';
 import { stringify } from 'yaml';

@@ -66,6 +66,7 @@ export interface AccessQuery {
   /** Destination container port. */
   readonly port: number;
   /**
+   * `tcp`, `udp` or `sctp`.
    * @default 'tcp'
    */
   readonly protocol?: string;
@@ -81,6 +82,7 @@ export interface AccessQuery {
   readonly path?: string;
 }
 
+/** The verdict on one connection or HTTP request. */
 export interface AccessCheck {
   /** `allow` or `deny`. */
   readonly l4: string;
@@ -88,7 +90,9 @@ export interface AccessCheck {
   readonly l7: string;
   /** `allow`, `deny` or `unknown`. */
   readonly verdict: string;
+  /** Why each layer decided as it did. */
   readonly reasons: string[];
+  /** What limits the verdict (CUSTOM policies, unresolvable conditions). */
   readonly caveats: string[];
 }
 
@@ -142,10 +146,12 @@ export class Reachability {
     return this.analysis.paths.filter(p => p.gap).map(p => `${pathLines(p)[0]}: ${p.gap}`);
   }
 
+  /** What the analyzer does not model, assumed, or found suspicious (gaps included). */
   public findings(): AnalysisFinding[] {
     return [...this.analysis.findings];
   }
 
+  /** Every workload found in the manifests, plus the assumed platform endpoints. */
   public workloads(): WorkloadSummary[] {
     return [...this.analysis.workloads];
   }
@@ -184,12 +190,18 @@ export class Reachability {
     };
   }
 
-  /** Mermaid flowchart of the admitted paths. */
+  /**
+   * Mermaid flowchart of the admitted paths.
+   * @param platform draw paths to kube-dns and istiod (default true)
+   */
   public toMermaid(platform?: boolean): string {
     return toMermaid(this.graph(platform));
   }
 
-  /** Graphviz DOT of the admitted paths (render it with `renderSvg` from the graph/svg module). */
+  /**
+   * Graphviz DOT of the admitted paths (the CLI's `graph --format svg` renders it).
+   * @param platform draw paths to kube-dns and istiod (default true)
+   */
   public toDot(platform?: boolean): string {
     return toDot(this.graph(platform));
   }

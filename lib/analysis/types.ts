@@ -13,7 +13,10 @@ export interface AccessPath {
   readonly protocol: string;
   /** Destination (container) port: `8080`, a range `9000-9010`, or `any`. */
   readonly port: string;
-  /** The container port's name, when the port is a declared named port. */
+  /**
+   * The container port's name.
+   * @default - the port is not one declared named port
+   */
   readonly portName?: string;
   /** Services exposing this pod port, as `<service>:<service port>`. */
   readonly servicePorts: string[];
@@ -29,11 +32,20 @@ export interface AccessPath {
   readonly reasons: string[];
   /** What limits the verdict (CUSTOM policies, DENY exceptions, unresolvable conditions). */
   readonly caveats: string[];
-  /** Effective mTLS mode at the destination port and what decided it. */
+  /**
+   * Effective mTLS mode at the destination port and what decided it.
+   * @default - L7 does not apply
+   */
   readonly mtls?: string;
-  /** L7 verdict if dry-run AuthorizationPolicies were enforced, when it differs from `l7`. */
+  /**
+   * L7 verdict if dry-run AuthorizationPolicies were enforced.
+   * @default - dry-run policies would not change the verdict
+   */
   readonly dryRunL7?: string;
-  /** A defense-in-depth gap: `open at L4, closed at L7` or `open at L7, closed at L4`. */
+  /**
+   * A defense-in-depth gap: `open at L4, closed at L7` or `open at L7, closed at L4`.
+   * @default - the layers agree
+   */
   readonly gap?: string;
   /** True when the destination is an assumed platform endpoint (kube-dns, istiod). */
   readonly platform: boolean;
@@ -43,16 +55,23 @@ export interface AccessPath {
 export interface WorkloadSummary {
   /** `<namespace>/<name>`. */
   readonly id: string;
+  /** Namespace of its pods. */
   readonly namespace: string;
+  /** Name of the workload object. */
   readonly name: string;
   /** Deployment, StatefulSet, ..., or `Platform` for an assumed endpoint. */
   readonly kind: string;
+  /** ServiceAccount of its pods (`default` when the pod spec names none). */
   readonly serviceAccount: string;
+  /** Whether its pods get an Istio sidecar (namespace labels and pod overrides). */
   readonly sidecar: boolean;
+  /** True for an assumed platform endpoint (kube-dns, istiod). */
   readonly platform: boolean;
   /** Container ports as `<protocol>/<port>[ (<name>)]`. */
   readonly ports: string[];
+  /** Some NetworkPolicy isolates its ingress (otherwise every source is admitted at L4). */
   readonly ingressIsolated: boolean;
+  /** Some NetworkPolicy isolates its egress (otherwise it reaches everything at L4). */
   readonly egressIsolated: boolean;
 }
 
@@ -60,12 +79,15 @@ export interface WorkloadSummary {
 export interface AnalysisFinding {
   /** `unsupported`, `assumption`, `gap` or `warning`. */
   readonly kind: string;
+  /** What it is about: `<Kind> <namespace>/<name>`, a workload id, or a path. */
   readonly subject: string;
+  /** What was found and what it means for the verdicts. */
   readonly message: string;
 }
 
 /** A node reached from a compromised workload. */
 export interface ReachedNode {
+  /** A workload id, or an external network. */
   readonly node: string;
   /** 1 for direct reach; n for a pivot through n-1 compromised workloads. */
   readonly hops: number;
@@ -77,8 +99,11 @@ export interface ReachedNode {
   readonly uncertain: boolean;
 }
 
+/** What a compromised workload could reach. */
 export interface BlastRadius {
+  /** The compromised workload, `<namespace>/<name>`. */
   readonly workload: string;
+  /** What it reaches itself (1 hop). */
   readonly direct: ReachedNode[];
   /** Everything reachable, direct reach included, with hop counts. */
   readonly transitive: ReachedNode[];
@@ -90,15 +115,28 @@ export interface AccessChange {
   readonly path: string;
   /** `added`, `removed`, `changed` or `unchanged` for each layer and the combined verdict. */
   readonly l4: string;
+  /** Change at L7 (`changed` when it stays open but admits other HTTP requests). */
   readonly l7: string;
+  /** Change of the combined verdict. */
   readonly combined: string;
+  /**
+   * The path in the base manifests.
+   * @default - absent: denied at every layer
+   */
   readonly before?: AccessPath;
+  /**
+   * The path in the head manifests.
+   * @default - absent: denied at every layer
+   */
   readonly after?: AccessPath;
 }
 
+/** Access changes between two manifest sets. */
 export interface AccessDiff {
+  /** Every path whose verdict changed at some layer, sorted by path. */
   readonly changes: AccessChange[];
   /** Number of changes where some layer or the combined verdict admits more than before. */
   readonly widened: number;
+  /** Number of changes where some layer admits less than before. */
   readonly narrowed: number;
 }
