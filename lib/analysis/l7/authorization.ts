@@ -171,7 +171,8 @@ function summarize(policies: readonly AuthorizationPolicyInfo[], ctx: RequestCon
   const denyReasons = new Set<string>();
   for (const c of candidates) {
     // A rule without HTTP fields also admits raw TCP; check that too so TCP-level DENYs count.
-    const probes = [...(isAny(c.shape) ? [evaluatePolicies(policies, ctx)] : []), ...representatives(c.shape).map(http => evaluatePolicies(policies, { ...ctx, http }))];
+    const tcpProbe = isAny(c.shape) ? [evaluatePolicies(policies, ctx)] : [];
+    const probes = [...tcpProbe, ...representatives(c.shape).map(http => evaluatePolicies(policies, { ...ctx, http }))];
     // One admitted sample request proves the family is (at least partly) open; DENY exceptions become caveats.
     const admitted = probes.find(p => p.verdict === 'allow');
     probes.forEach(p => p.caveats.forEach(x => caveats.add(x)));
