@@ -1,4 +1,6 @@
 // Corners where a plausible shortcut in the analyzer would give a wrong answer.
+import { App } from 'cdk8s';
+import { quickstart } from '../../examples/quickstart/quickstart';
 import { Reachability } from '../../lib';
 import { authorizationPolicy, namespace, networkPolicy, peerAuthentication, service, workload } from './support/objects';
 
@@ -92,5 +94,18 @@ test('an ALLOW rule admitting sources by notNamespaces gives every source a chan
   ], { platformWorkloads: false });
   expect(r.findings()).toContainEqual({
     kind: 'gap', subject: 'a/server', message: 'an ALLOW rule admits sources by something other than principal or namespace: L7 alone does not narrow who can connect',
+  });
+});
+
+test('fromChart on identities declared without pods warns that the policies select nothing', () => {
+  const app = new App();
+  const chart = quickstart(app);
+  const r = Reachability.fromChart(chart);
+  expect(r.allowedPaths()).toEqual([]);
+  expect(r.findings()).toContainEqual({
+    kind: 'warning', subject: 'NetworkPolicy production/payment-service-ingress', message: 'selects no pod in these manifests (are the pods defined elsewhere?); it changes nothing here',
+  });
+  expect(r.findings()).toContainEqual({
+    kind: 'warning', subject: 'AuthorizationPolicy production/payment-service-ingress', message: 'its selector matches no pod in these manifests (are the pods defined elsewhere?); it changes nothing here',
   });
 });

@@ -51,6 +51,9 @@ export function evaluateL4(estate: Estate, findings: Finding[]): L4Result {
   const peerCache = new Map<object, Workload[]>();
   for (const policy of estate.networkPolicies) {
     const selected = index.select(policy.namespace, policy.podSelector);
+    if (selected.length === 0) {
+      findings.push({ kind: 'warning', subject: `NetworkPolicy ${policy.namespace}/${policy.name}`, message: 'selects no pod in these manifests (are the pods defined elsewhere?); it changes nothing here' });
+    }
     if (policy.isolatesIngress) collect(policy, policy.ingress, selected, ingress, index, peerCache);
     if (policy.isolatesEgress) collect(policy, policy.egress, selected, egress, index, peerCache);
   }
