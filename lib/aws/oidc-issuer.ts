@@ -1,6 +1,7 @@
 import { Arn, ArnFormat, Stack, Token } from 'aws-cdk-lib';
 import * as eks from 'aws-cdk-lib/aws-eks';
 import { Construct } from 'constructs';
+import { literalPartition } from './role-arn';
 import { fail, normalizeIssuer } from './validation';
 
 /**
@@ -62,10 +63,8 @@ class FromProviderArn extends ClusterOidcIssuer {
 
   public _resolve(scope: Construct): ResolvedOidcIssuer {
     if (Token.isUnresolved(this.providerArn)) {
-      // Same derivation as iam.OpenIdConnectProvider.fromOpenIdConnectProviderArn: the issuer
-      // is everything after "oidc-provider/", resolved by CloudFormation.
-      const resourceName = Arn.split(this.providerArn, ArnFormat.SLASH_RESOURCE_NAME).resourceName;
-      return { providerArn: this.providerArn, issuer: resourceName as string };
+      // The issuer is everything after ":oidc-provider/" (path included), cut by CloudFormation.
+      return { providerArn: this.providerArn, issuer: Arn.extractResourceName(this.providerArn, 'oidc-provider') };
     }
     const match = /^arn:aws[a-z-]*:iam::\d{12}:oidc-provider\/(.+)$/.exec(this.providerArn);
     if (!match) {
@@ -85,6 +84,7 @@ class FromIssuerUrl extends ClusterOidcIssuer {
   public _resolve(scope: Construct): ResolvedOidcIssuer {
     const issuer = normalizeIssuer(scope.node.path, this.issuerUrl);
     const providerArn = Stack.of(scope).formatArn({
+      partition: literalPartition(Stack.of(scope)),
       service: 'iam',
       region: '',
       resource: 'oidc-provider',

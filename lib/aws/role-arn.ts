@@ -19,7 +19,8 @@ export function literalRoleArn(stack: Stack, roleName: string | undefined, path:
   return { arn: `arn:${partition}:iam::${stack.account}:role${path}${roleName}` };
 }
 
-function literalPartition(stack: Stack): string | undefined {
+/** The stack's partition as a literal, when its region (or a feature flag) tells it. */
+export function literalPartition(stack: Stack): string | undefined {
   if (!Token.isUnresolved(stack.partition)) return stack.partition;
   if (Token.isUnresolved(stack.region)) return undefined;
   return RegionInfo.get(stack.region).partition;
