@@ -2,12 +2,12 @@ import { Duration } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { Chart, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
+import { EKS_ISSUER, newStack } from './helpers';
 import {
   CiDeployRole, CiOidcTrust, ClusterOidcIssuer, GitHubActionsTrustOptions, OidcIssuerTrustOptions,
   ProjectedServiceAccountToken, ProjectedServiceAccountTokenOptions, ServiceAccountBinding, WorkloadIdentity,
   WorkloadIdentityMode, WorkloadIdentityProps,
 } from '../../lib';
-import { EKS_ISSUER, newStack } from './helpers';
 
 const P = 'Test/PaymentService';
 const EKS_HOST = 'oidc.eks.us-east-1.amazonaws.com';
@@ -85,7 +85,8 @@ describe('issuer bad input', () => {
   test('a provider ARN that is not one is refused', () => {
     const stack = newStack();
     expect(() => new WorkloadIdentity(stack, 'PaymentService', {
-      namespace: 'production', serviceAccountName: 'payment-service',
+      namespace: 'production',
+      serviceAccountName: 'payment-service',
       mode: WorkloadIdentityMode.irsa(ClusterOidcIssuer.fromProviderArn('arn:aws:iam::111122223333:role/oidc')),
     })).toThrow(`${P}: "arn:aws:iam::111122223333:role/oidc" is not an IAM OIDC provider ARN. Expected arn:<partition>:iam::<12-digit account>:oidc-provider/<issuer>.`);
   });
@@ -172,8 +173,10 @@ describe('projected token and annotation bad input', () => {
   test.each([[Duration.minutes(5), 300], [Duration.hours(25), 90000]])('token-expiration annotation %s is refused', (duration, seconds) => {
     const stack = newStack();
     const id = new WorkloadIdentity(stack, 'PaymentService', {
-      namespace: 'production', serviceAccountName: 'payment-service',
-      mode: WorkloadIdentityMode.irsa(ClusterOidcIssuer.fromIssuerUrl(EKS_ISSUER)), roleName: 'payment-service',
+      namespace: 'production',
+      serviceAccountName: 'payment-service',
+      mode: WorkloadIdentityMode.irsa(ClusterOidcIssuer.fromIssuerUrl(EKS_ISSUER)),
+      roleName: 'payment-service',
     });
     const chart = new Chart(Testing.app(), 'production', { namespace: 'production' });
     const sa = new kplus.ServiceAccount(chart, 'payment-service', { metadata: { name: 'payment-service' } });

@@ -1,6 +1,6 @@
 import { Template } from 'aws-cdk-lib/assertions';
-import { CiDeployRole, CiOidcTrust } from '../../lib';
 import { ACCOUNT, conditionsAdmit, newStack, onlyTrustStatement, policyActionsAndResources } from './helpers';
+import { CiDeployRole, CiOidcTrust } from '../../lib';
 
 const GITHUB = 'token.actions.githubusercontent.com';
 const GITHUB_PROVIDER_ARN = `arn:aws:iam::${ACCOUNT}:oidc-provider/${GITHUB}`;

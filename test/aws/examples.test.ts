@@ -7,10 +7,10 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { Chart, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
+import { conditionsAdmit, EKS_ISSUER, newStack, onlyTrustStatement, policyActionsAndResources } from './helpers';
 import { AwsExamples, synthAwsExamples } from '../../examples/aws';
 import { RECEIPTS_BUCKET } from '../../examples/aws/payment-service-identity';
 import { ClusterOidcIssuer, ServiceAccountBinding, WorkloadIdentity, WorkloadIdentityMode } from '../../lib';
-import { conditionsAdmit, EKS_ISSUER, newStack, onlyTrustStatement, policyActionsAndResources } from './helpers';
 
 const ISSUER = 'oidc.eks.us-east-1.amazonaws.com/id/5C1E2B3A4D5F60718293A4B5C6D7E8F9';
 const ROLE_ARN = 'arn:aws:iam::111122223333:role/workloads/production-payment-service';
@@ -98,7 +98,8 @@ describe('AWS examples, synthesized as the README does', () => {
 test('cdk-nag does flag grantRead wildcards when nobody acknowledged them', () => {
   const stack: Stack = newStack();
   const identity = new WorkloadIdentity(stack, 'PaymentService', {
-    namespace: 'production', serviceAccountName: 'payment-service',
+    namespace: 'production',
+    serviceAccountName: 'payment-service',
     mode: WorkloadIdentityMode.irsa(ClusterOidcIssuer.fromIssuerUrl(EKS_ISSUER)),
   });
   s3.Bucket.fromBucketName(stack, 'Receipts', RECEIPTS_BUCKET).grantRead(identity);

@@ -1,14 +1,13 @@
-import { Stack } from 'aws-cdk-lib';
+import { Stack, Duration } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as eks from 'aws-cdk-lib/aws-eks';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { App as Cdk8sApp, Chart, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
-import { Duration } from 'aws-cdk-lib';
+import { ACCOUNT, EKS_ISSUER, newStack } from './helpers';
 import {
   ClusterOidcIssuer, IServiceAccountBinding, ServiceAccountBinding, WorkloadIdentity, WorkloadIdentityMode,
 } from '../../lib';
-import { ACCOUNT, EKS_ISSUER, newStack } from './helpers';
 
 function paymentServiceAccount() {
   const chart = new Chart(Testing.app(), 'production', { namespace: 'production' });

@@ -3,8 +3,8 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as eks from 'aws-cdk-lib/aws-eks';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
-import { ClusterOidcIssuer, WorkloadIdentity, WorkloadIdentityMode } from '../../lib';
 import { ACCOUNT, conditionsAdmit, EKS_ISSUER, newStack, onlyTrustStatement, policyActionsAndResources } from './helpers';
+import { ClusterOidcIssuer, WorkloadIdentity, WorkloadIdentityMode } from '../../lib';
 
 const PROVIDER_ARN = `arn:aws:iam::${ACCOUNT}:oidc-provider/${EKS_ISSUER}`;
 
