@@ -1,2 +1,15 @@
-// Entry point of `cdk8s synth` (see cdk8s.yaml): builds every example into dist/.
-export {};
+// Entry point of `cdk8s synth` (see cdk8s.yaml): builds every example into its own folder of dist/.
+import * as path from 'path';
+import { App } from 'cdk8s';
+import { quickstart } from './quickstart/quickstart';
+import { referenceScenario } from './reference/scenario';
+
+const outRoot = process.env.CDK8S_OUTDIR ?? 'dist';
+
+const reference = new App({ outdir: path.join(outRoot, 'reference') });
+referenceScenario(reference);
+reference.synth();
+
+const quick = new App({ outdir: path.join(outRoot, 'quickstart') });
+quickstart(quick);
+quick.synth();

@@ -1,2 +1,13 @@
-export {};
+export * from './model/intent';
+export * from './namespace/options';
+export * from './namespace/zero-trust-namespace';
+export * from './workload/ports';
+export * from './workload/workload';
+export * from './workload/adopt';
+export * from './link/link-port';
+export * from './link/http-match';
+export * from './link/service-link';
+export * from './render/renderer';
+export * from './render/network-policy-renderer';
+export * from './render/istio-renderer';
 export * from './aws';

@@ -1,0 +1,29 @@
+import { Construct } from 'constructs';
+import { LinkIntent, NamespaceIntent, WorkloadIntent } from '../model/intent';
+
+/** Everything one layer needs to render one zero-trust namespace. */
+export interface NamespaceRenderContext {
+  /** Where to add the layer's objects (they land in the namespace's manifest). */
+  readonly scope: Construct;
+  /** The namespace's settings. */
+  readonly namespace: NamespaceIntent;
+  /** Workloads the namespace owns, sorted by name. */
+  readonly workloads: WorkloadIntent[];
+  /** Links whose server is owned by this namespace, sorted. */
+  readonly inbound: LinkIntent[];
+  /** Links whose client is owned by this namespace, sorted. */
+  readonly outbound: LinkIntent[];
+}
+
+/**
+ * One enforcement layer (NetworkPolicy, Istio, or a CNI's or mesh's own policy).
+ *
+ * A layer turns intent into objects and never changes intent, so adding one
+ * touches no construct.
+ */
+export interface ILayerRenderer {
+  /** Short name of the layer, used in construct ids. */
+  readonly layerName: string;
+  /** Adds this layer's objects for one namespace to `context.scope`. */
+  render(context: NamespaceRenderContext): void;
+}

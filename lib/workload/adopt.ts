@@ -1,0 +1,91 @@
+import { ApiObject, Chart, JsonPatch } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-28';
+import { IConstruct } from 'constructs';
+import { AdoptedWorkloadProps } from './adopted';
+import { ServicePortMapping, WorkloadPort } from './ports';
+import { WORKLOAD_NAME_LABEL, ZeroTrustWorkload } from './workload';
+import { zeroTrustError } from '../errors';
+import { TransportProtocol } from '../model/intent';
+import { NamespaceIdentity } from '../namespace/lookup';
+
+/** Options for adopting a cdk8s-plus-28 workload. */
+export interface AdoptOptions {
+  /**
+   * Workload name.
+   * @default - the adopted resource's `metadata.name`
+   */
+  readonly name?: string;
+  /**
+   * ServiceAccount to create and run the pods under. Ignored when the workload already
+   * has a `serviceAccount`, which is then used as its identity.
+   * @default - the workload name
+   */
+  readonly serviceAccountName?: string;
+  /**
+   * Labels added to the pod template, selecting exactly this workload's pods.
+   * @default - `{ 'app.kubernetes.io/name': <name> }`
+   */
+  readonly podLabels?: { [key: string]: string };
+  /**
+   * Services in front of the workload, so links can name their ports (`LinkPort.service(443)`).
+   * @default - none
+   */
+  readonly services?: kplus.Service[];
+}
+
+/** Wires an existing cdk8s-plus-28 workload into a zero-trust namespace. */
+export function adoptWorkload(ns: IConstruct & NamespaceIdentity, workload: kplus.Workload, options: AdoptOptions): ZeroTrustWorkload {
+  const supported = workload instanceof kplus.Deployment || workload instanceof kplus.StatefulSet
+    || workload instanceof kplus.DaemonSet || workload instanceof kplus.Job;
+  if (!supported) {
+    throw zeroTrustError(ns, `cannot adopt ${(workload as IConstruct)?.node?.path ?? String(workload)}: only cdk8s-plus-28 Deployments, StatefulSets, DaemonSets and Jobs can be adopted`,
+      'adopt a Deployment/StatefulSet/DaemonSet/Job, or declare the identity with addWorkload()');
+  }
+  const home = Chart.of(workload);
+  if ((home as IConstruct) !== ns) {
+    throw zeroTrustError(workload, `the workload is in chart "${home.node.path}" (namespace "${home.namespace ?? 'default'}"), not in zero-trust namespace "${ns.name}"`,
+      `create it with the ZeroTrustNamespace "${ns.name}" as its scope`);
+  }
+  if (workload.automountServiceAccountToken) {
+    throw zeroTrustError(workload, 'the workload mounts its ServiceAccount token (automountServiceAccountToken: true)',
+      'set automountServiceAccountToken: false; mount a projected token with an audience if the app needs one');
+  }
+  const name = options.name ?? workload.name;
+  const podLabels = options.podLabels ?? { [WORKLOAD_NAME_LABEL]: name };
+  const serviceAccountName = workload.serviceAccount?.name ?? options.serviceAccountName ?? name;
+
+  const props: AdoptedWorkloadProps = {
+    name,
+    podLabels,
+    serviceAccountName,
+    adopted: {
+      ports: () => containerPorts(workload),
+      servicePorts: () => (options.services ?? []).flatMap(servicePorts),
+      serviceAccount: workload.serviceAccount,
+    },
+  };
+  // Nested under the adopted workload, so its construct id never clashes with the user's own.
+  const adopted = new ZeroTrustWorkload(workload, 'ZeroTrustWorkload', props);
+  for (const [key, value] of Object.entries(podLabels)) workload.podMetadata.addLabel(key, value);
+  if (!workload.serviceAccount) {
+    // cdk8s-plus fixes serviceAccount at construction, so the pod template is patched instead.
+    ApiObject.of(workload).addJsonPatch(JsonPatch.add('/spec/template/spec/serviceAccountName', serviceAccountName));
+  }
+  return adopted;
+}
+
+function containerPorts(workload: kplus.Workload): WorkloadPort[] {
+  return workload.containers.flatMap(c => c.ports.map(p => ({
+    number: p.number,
+    name: p.name,
+    protocol: (p.protocol ?? kplus.Protocol.TCP) === kplus.Protocol.UDP ? TransportProtocol.UDP : TransportProtocol.TCP,
+  })));
+}
+
+function servicePorts(service: kplus.Service): ServicePortMapping[] {
+  return service.ports.map(p => ({
+    port: p.port,
+    targetPort: p.targetPort ?? p.port,
+    protocol: p.protocol === kplus.Protocol.UDP ? TransportProtocol.UDP : TransportProtocol.TCP,
+  }));
+}

@@ -1,0 +1,232 @@
+import { ApiObject } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-28';
+import { Construct, IConstruct } from 'constructs';
+import { AdoptedWorkloadProps } from './adopted';
+import { ServicePortMapping, WorkloadPort } from './ports';
+import { zeroTrustError } from '../errors';
+import { ServiceLink, ServiceLinkOptions } from '../link/service-link';
+import { TransportProtocol } from '../model/intent';
+import { ZeroTrustRegistry } from '../model/registry';
+import { findZeroTrustNamespace } from '../namespace/lookup';
+import { assertDns1123Label, assertLabels, assertPortNumber, assertTrustDomain } from '../validation';
+
+/** The label the library puts on a workload's pods when none are given. */
+export const WORKLOAD_NAME_LABEL = 'app.kubernetes.io/name';
+
+/** A workload's identity and reachability, as links and renderers see it. */
+export interface IZeroTrustWorkload extends IConstruct {
+  /** Workload name. */
+  readonly name: string;
+  /** Namespace of its pods. */
+  readonly namespace: string;
+  /** ServiceAccount its pods run under. */
+  readonly serviceAccountName: string;
+  /** Labels that select exactly its pods. */
+  readonly podLabels: { [key: string]: string };
+  /** Istio principal, `<trust-domain>/ns/<namespace>/sa/<serviceAccount>`. */
+  readonly principal: string;
+  /** Container ports, for named-port resolution. */
+  readonly ports: WorkloadPort[];
+  /** Service ports, for Service-port resolution. */
+  readonly servicePorts: ServicePortMapping[];
+  /** True when a ZeroTrustNamespace of this app owns the workload and renders its policies. */
+  readonly managed: boolean;
+}
+
+/** Options for a workload declared in a zero-trust namespace. */
+export interface ZeroTrustWorkloadOptions {
+  /**
+   * ServiceAccount name; the library creates it, with token automount off.
+   * @default - the workload name
+   */
+  readonly serviceAccountName?: string;
+  /**
+   * Labels that select exactly this workload's pods. Put them on your pod template.
+   * @default - `{ 'app.kubernetes.io/name': <name> }`
+   */
+  readonly podLabels?: { [key: string]: string };
+  /**
+   * Container ports of its pods.
+   * @default - none; links must then use numeric ports
+   */
+  readonly ports?: WorkloadPort[];
+  /**
+   * Ports of its Service, so links can name a Service port (`LinkPort.service(443)`).
+   * @default - none
+   */
+  readonly servicePorts?: ServicePortMapping[];
+}
+
+/** Properties of a ZeroTrustWorkload. */
+export interface ZeroTrustWorkloadProps extends ZeroTrustWorkloadOptions {
+  /**
+   * Workload name (DNS-1123 label).
+   * @default - the construct id
+   */
+  readonly name?: string;
+}
+
+/** Attributes of a workload that this app does not own (another team's chart, a Helm release). */
+export interface ZeroTrustWorkloadAttributes {
+  /** Workload name, used in reports and policy names. */
+  readonly name: string;
+  /** Namespace of its pods. */
+  readonly namespace: string;
+  /** ServiceAccount its pods run under. */
+  readonly serviceAccountName: string;
+  /** Labels that select exactly its pods (must not be empty). */
+  readonly podLabels: { [key: string]: string };
+  /**
+   * Container ports, for named-port resolution.
+   * @default - none
+   */
+  readonly ports?: WorkloadPort[];
+  /**
+   * Service ports, for Service-port resolution.
+   * @default - none
+   */
+  readonly servicePorts?: ServicePortMapping[];
+  /**
+   * Trust domain of its mesh.
+   * @default 'cluster.local'
+   */
+  readonly trustDomain?: string;
+}
+
+/**
+ * A workload in a zero-trust namespace: a ServiceAccount (token automount off), so a
+ * SPIFFE identity, plus pod labels and named ports that links resolve against.
+ *
+ * Create it with `ZeroTrustNamespace.addWorkload()` or `ZeroTrustNamespace.adopt()`.
+ */
+export class ZeroTrustWorkload extends Construct implements IZeroTrustWorkload {
+  /** References a workload owned elsewhere. Its own namespace must open the other side of any link. */
+  public static fromAttributes(scope: Construct, id: string, attrs: ZeroTrustWorkloadAttributes): IZeroTrustWorkload {
+    return new ReferencedWorkload(scope, id, attrs);
+  }
+
+  public readonly name: string;
+  public readonly namespace: string;
+  public readonly serviceAccountName: string;
+  public readonly podLabels: { [key: string]: string };
+  public readonly principal: string;
+  public readonly managed = true;
+  /** The ServiceAccount the library created, or the one an adopted workload already had. */
+  public readonly serviceAccount: kplus.IServiceAccount;
+
+  private readonly portSource: () => WorkloadPort[];
+  private readonly declaredServicePorts: () => ServicePortMapping[];
+
+  constructor(scope: Construct, id: string, props: ZeroTrustWorkloadProps = {}) {
+    super(scope, id);
+    const ns = findZeroTrustNamespace(this);
+    if (!ns) {
+      throw zeroTrustError(this, 'a ZeroTrustWorkload must be created inside a ZeroTrustNamespace',
+        'create it with zeroTrustNamespace.addWorkload(name) or zeroTrustNamespace.adopt(deployment)');
+    }
+    this.name = props.name ?? id;
+    this.namespace = ns.name;
+    this.serviceAccountName = props.serviceAccountName ?? this.name;
+    this.podLabels = { ...(props.podLabels ?? { [WORKLOAD_NAME_LABEL]: this.name }) };
+    this.principal = `${ns.trustDomain}/ns/${this.namespace}/sa/${this.serviceAccountName}`;
+    assertDns1123Label(this, 'workload name', this.name);
+    assertDns1123Label(this, 'ServiceAccount name', this.serviceAccountName);
+    assertLabels(this, 'podLabels', this.podLabels);
+    const adopted = (props as AdoptedWorkloadProps).adopted;
+    this.portSource = adopted?.ports ?? (() => props.ports ?? []);
+    this.declaredServicePorts = adopted?.servicePorts ?? (() => props.servicePorts ?? []);
+    checkPorts(this, this.ports, this.servicePorts);
+    this.serviceAccount = adopted?.serviceAccount ?? new kplus.ServiceAccount(this, 'ServiceAccount', {
+      metadata: { name: this.serviceAccountName },
+      automountToken: false,
+    });
+    ZeroTrustRegistry.of(this).addWorkload(this);
+  }
+
+  public get ports(): WorkloadPort[] {
+    return this.portSource();
+  }
+
+  public get servicePorts(): ServicePortMapping[] {
+    return this.declaredServicePorts();
+  }
+
+  /**
+   * Lets `client` call this workload: shorthand for `new ServiceLink(this, …, { from: client, to: this, … })`.
+   */
+  public allowFrom(client: IZeroTrustWorkload, options: ServiceLinkOptions): ServiceLink {
+    const base = `AllowFrom-${client.namespace}-${client.name}`;
+    let id = base;
+    for (let i = 2; this.node.tryFindChild(id); i++) id = `${base}-${i}`;
+    return new ServiceLink(this, id, { ...options, from: client, to: this });
+  }
+
+  /** Adds an annotation to the workload's ServiceAccount (for example an IRSA role ARN). */
+  public addServiceAccountAnnotation(key: string, value: string): void {
+    ApiObject.of(this.serviceAccount as unknown as IConstruct).metadata.addAnnotation(key, value);
+  }
+}
+
+class ReferencedWorkload extends Construct implements IZeroTrustWorkload {
+  public readonly name: string;
+  public readonly namespace: string;
+  public readonly serviceAccountName: string;
+  public readonly podLabels: { [key: string]: string };
+  public readonly principal: string;
+  public readonly ports: WorkloadPort[];
+  public readonly servicePorts: ServicePortMapping[];
+  public readonly managed = false;
+
+  constructor(scope: Construct, id: string, attrs: ZeroTrustWorkloadAttributes) {
+    super(scope, id);
+    const trustDomain = attrs.trustDomain ?? 'cluster.local';
+    assertDns1123Label(this, 'workload name', attrs.name);
+    assertDns1123Label(this, 'namespace', attrs.namespace);
+    assertDns1123Label(this, 'ServiceAccount name', attrs.serviceAccountName);
+    assertLabels(this, 'podLabels', attrs.podLabels);
+    assertTrustDomain(this, trustDomain);
+    this.name = attrs.name;
+    this.namespace = attrs.namespace;
+    this.serviceAccountName = attrs.serviceAccountName;
+    this.podLabels = { ...attrs.podLabels };
+    this.principal = `${trustDomain}/ns/${attrs.namespace}/sa/${attrs.serviceAccountName}`;
+    this.ports = [...(attrs.ports ?? [])];
+    this.servicePorts = [...(attrs.servicePorts ?? [])];
+    checkPorts(this, this.ports, this.servicePorts);
+  }
+}
+
+const PORT_NAME = /^(?=.*[a-z])[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+
+/** Refuses ports that Kubernetes would reject or that make names ambiguous. */
+export function checkPorts(scope: IConstruct, ports: WorkloadPort[], servicePorts: ServicePortMapping[]): void {
+  const names = new Set<string>();
+  for (const p of ports) {
+    assertPortNumber(scope, 'container port', p.number);
+    checkProtocol(scope, p.protocol);
+    if (p.name === undefined) continue;
+    if (p.name.length > 15 || !PORT_NAME.test(p.name)) {
+      throw zeroTrustError(scope, `container port name "${p.name}" is not a valid IANA service name`,
+        'use at most 15 lower-case letters, digits and "-", with at least one letter');
+    }
+    if (names.has(p.name)) {
+      throw zeroTrustError(scope, `container port name "${p.name}" is used twice`, 'give each container port a distinct name');
+    }
+    names.add(p.name);
+  }
+  for (const sp of servicePorts) {
+    assertPortNumber(scope, 'Service port', sp.port);
+    checkProtocol(scope, sp.protocol);
+    if (sp.targetPort !== undefined) assertPortNumber(scope, 'Service targetPort', sp.targetPort);
+    if (sp.targetPortName !== undefined && !names.has(sp.targetPortName)) {
+      throw zeroTrustError(scope, `Service port ${sp.port} targets unknown container port name "${sp.targetPortName}"`,
+        `use one of the workload's port names (${[...names].sort().join(', ') || 'none declared'})`);
+    }
+  }
+}
+
+function checkProtocol(scope: IConstruct, protocol: TransportProtocol | undefined): void {
+  if (protocol !== undefined && protocol !== TransportProtocol.TCP && protocol !== TransportProtocol.UDP) {
+    throw zeroTrustError(scope, `protocol "${protocol}" is not supported`, 'use TransportProtocol.TCP or TransportProtocol.UDP');
+  }
+}
