@@ -5,12 +5,12 @@ import { Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { Chart, Testing } from 'cdk8s';
-import * as kplus from 'cdk8s-plus-28';
+import { App as Cdk8sApp, Chart, Testing } from 'cdk8s';
 import { conditionsAdmit, EKS_ISSUER, newStack, onlyTrustStatement, policyActionsAndResources } from './helpers';
 import { AwsExamples, synthAwsExamples } from '../../examples/aws';
 import { RECEIPTS_BUCKET } from '../../examples/aws/payment-service-identity';
-import { ClusterOidcIssuer, ServiceAccountBinding, WorkloadIdentity, WorkloadIdentityMode } from '../../lib';
+import { referenceScenario } from '../../examples/reference/scenario';
+import { ClusterOidcIssuer, WorkloadIdentity, WorkloadIdentityMode } from '../../lib';
 
 const ISSUER = 'oidc.eks.us-east-1.amazonaws.com/id/5C1E2B3A4D5F60718293A4B5C6D7E8F9';
 const ROLE_ARN = 'arn:aws:iam::111122223333:role/workloads/production-payment-service';
@@ -23,14 +23,15 @@ describe('AWS examples, synthesized as the README does', () => {
 
   beforeAll(() => {
     outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'aws-examples-'));
-    chart = new Chart(Testing.app(), 'production', { namespace: 'production' });
-    const serviceAccount = new kplus.ServiceAccount(chart, 'payment-service', { metadata: { name: 'payment-service' } });
-    examples = synthAwsExamples({ paymentService: ServiceAccountBinding.fromServiceAccount(serviceAccount), outdir });
+    // As examples/main.ts wires it: the reference scenario's payment-service workload.
+    const scenario = referenceScenario(new Cdk8sApp({ outdir }));
+    chart = scenario.production;
+    examples = synthAwsExamples({ paymentService: scenario.workloads['payment-service'], outdir: path.join(outdir, 'aws') });
   });
   afterAll(() => fs.rmSync(outdir, { recursive: true, force: true }));
 
   function writtenTemplate(stackName: string) {
-    return Template.fromJSON(JSON.parse(fs.readFileSync(path.join(outdir, `${stackName}.template.json`), 'utf8')));
+    return Template.fromJSON(JSON.parse(fs.readFileSync(path.join(outdir, 'aws', `${stackName}.template.json`), 'utf8')));
   }
 
   test('payment-service role: only system:serviceaccount:production:payment-service can assume it', () => {
@@ -61,7 +62,7 @@ describe('AWS examples, synthesized as the README does', () => {
   });
 
   test('the YAML ServiceAccount carries the matching literal ARN', () => {
-    const serviceAccount = Testing.synth(chart).find((o) => o.kind === 'ServiceAccount');
+    const serviceAccount = Testing.synth(chart).find((o) => o.kind === 'ServiceAccount' && o.metadata.name === 'payment-service');
     expect(serviceAccount.metadata.annotations['eks.amazonaws.com/role-arn']).toBe(ROLE_ARN);
     expect(examples.paymentServiceIdentity.identity.literalRoleArn).toBe(ROLE_ARN);
     // The ARN matches the name and path IAM receives.
@@ -106,4 +107,18 @@ test('cdk-nag does flag grantRead wildcards when nobody acknowledged them', () =
   const report = new AwsSolutionsChecks().validateScope(stack);
   expect(report.success).toBe(false);
   expect(report.violations.map((v) => v.ruleName).every((name) => name.startsWith('AwsSolutions-IAM5'))).toBe(true);
+});
+
+test('the templates are byte-identical from one synth to the next', () => {
+  const read = () => {
+    const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'aws-examples-'));
+    try {
+      const scenario = referenceScenario(new Cdk8sApp({ outdir }));
+      synthAwsExamples({ paymentService: scenario.workloads['payment-service'], outdir, validate: false });
+      return ['PaymentServiceIdentity', 'CiDeployRole'].map((name) => fs.readFileSync(path.join(outdir, `${name}.template.json`), 'utf8'));
+    } finally {
+      fs.rmSync(outdir, { recursive: true, force: true });
+    }
+  };
+  expect(read()).toEqual(read());
 });
