@@ -2,11 +2,11 @@ import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { App as Cdk8sApp, Testing } from 'cdk8s';
+import { conditionsAdmit, onlyTrustStatement, policyActionsAndResources } from './helpers';
 import { referenceScenario } from '../../examples/reference/scenario';
 import {
   ClusterOidcIssuer, IServiceAccountBinding, WorkloadIdentity, WorkloadIdentityMode, ZeroTrustNamespace, ZeroTrustWorkload,
 } from '../../lib';
-import { conditionsAdmit, onlyTrustStatement, policyActionsAndResources } from './helpers';
 
 // kubernetes-models is CommonJS; validate() checks objects against the real schemas.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
