@@ -1,6 +1,6 @@
 import { Duration, Stack, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import { Construct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
 import { fail, normalizeIssuer, validateRoleName, validateRolePath } from './validation';
 
 const GITHUB_ACTIONS_ISSUER = 'token.actions.githubusercontent.com';
@@ -75,7 +75,7 @@ export abstract class CiOidcTrust {
   }
 
   /** @internal */
-  public abstract _resolve(where: string): ResolvedCiTrust;
+  public abstract _resolve(scope: IConstruct): ResolvedCiTrust;
 }
 
 const GITHUB_OWNER = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$/;
@@ -86,34 +86,35 @@ const GITHUB_ENVIRONMENT = /^[A-Za-z0-9._-]{1,255}$/;
 class GitHubActionsTrust extends CiOidcTrust {
   constructor(private readonly options: GitHubActionsTrustOptions) { super(); }
 
-  public _resolve(where: string): ResolvedCiTrust {
+  public _resolve(scope: IConstruct): ResolvedCiTrust {
     const { owner, repository, branch, environment, allowAnyBranchUnsafe } = this.options;
     if (!GITHUB_OWNER.test(owner)) {
-      fail(where, `GitHub owner "${owner}" is not valid. Use the user or organization name: letters, digits and '-' (e.g. "acme").`);
+      fail(scope, `GitHub owner "${owner}" is not valid`, 'use the user or organization name: letters, digits and \'-\' (e.g. "acme")');
     }
     if (!GITHUB_REPOSITORY.test(repository) || repository === '.' || repository === '..') {
-      fail(where, `GitHub repository "${repository}" is not valid. Use the repository name alone (letters, digits, '.', '_', '-'), without the owner.`);
+      fail(scope, `GitHub repository "${repository}" is not valid`, 'use the repository name alone (letters, digits, \'.\', \'_\', \'-\'), without the owner');
     }
     const chosen = [branch !== undefined, environment !== undefined, allowAnyBranchUnsafe === true].filter(Boolean).length;
     if (chosen !== 1) {
-      fail(where, `GitHub Actions trust for ${owner}/${repository} needs exactly one of branch, environment or allowAnyBranchUnsafe (got ${chosen}). Pin it, e.g. { branch: 'main' }.`);
+      fail(scope, `GitHub Actions trust for ${owner}/${repository} needs exactly one of branch, environment or allowAnyBranchUnsafe (got ${chosen})`,
+        'pin it, e.g. { branch: \'main\' }');
     }
     const repo = `repo:${owner}/${repository}`;
     if (branch !== undefined) {
       if (/[*?]/.test(branch)) {
-        fail(where, `branch "${branch}" contains a wildcard. Name one branch, or set allowAnyBranchUnsafe: true to admit every branch.`);
+        fail(scope, `branch "${branch}" contains a wildcard`, 'name one branch, or set allowAnyBranchUnsafe: true to admit every branch');
       }
       if (!GIT_BRANCH.test(branch)) {
-        fail(where, `branch "${branch}" is not a valid branch name. Use letters, digits, '.', '_', '-' and '/' (e.g. "main").`);
+        fail(scope, `branch "${branch}" is not a valid branch name`, 'use letters, digits, \'.\', \'_\', \'-\' and \'/\' (e.g. "main")');
       }
       return { issuer: GITHUB_ACTIONS_ISSUER, audience: DEFAULT_AUDIENCE, subject: `${repo}:ref:refs/heads/${branch}`, subjectIsPattern: false };
     }
     if (environment !== undefined) {
       if (/[*?]/.test(environment)) {
-        fail(where, `environment "${environment}" contains a wildcard. Name one GitHub environment.`);
+        fail(scope, `environment "${environment}" contains a wildcard`, 'name one GitHub environment');
       }
       if (!GITHUB_ENVIRONMENT.test(environment)) {
-        fail(where, `environment "${environment}" is not a valid GitHub environment name. Use letters, digits, '.', '_' and '-' (e.g. "production").`);
+        fail(scope, `environment "${environment}" is not a valid GitHub environment name`, 'use letters, digits, \'.\', \'_\' and \'-\' (e.g. "production")');
       }
       return { issuer: GITHUB_ACTIONS_ISSUER, audience: DEFAULT_AUDIENCE, subject: `${repo}:environment:${environment}`, subjectIsPattern: false };
     }
@@ -124,25 +125,26 @@ class GitHubActionsTrust extends CiOidcTrust {
 class IssuerTrust extends CiOidcTrust {
   constructor(private readonly options: OidcIssuerTrustOptions) { super(); }
 
-  public _resolve(where: string): ResolvedCiTrust {
-    const issuer = normalizeIssuer(where, this.options.issuer);
+  public _resolve(scope: IConstruct): ResolvedCiTrust {
+    const issuer = normalizeIssuer(scope, this.options.issuer);
     const audience = this.options.audience ?? DEFAULT_AUDIENCE;
     if (Token.isUnresolved(audience) || !/^[\x21-\x7E]+$/.test(audience) || /[*?]/.test(audience)) {
-      fail(where, `audience "${audience}" must be one literal value without spaces or wildcards, e.g. "sts.amazonaws.com".`);
+      fail(scope, `audience "${audience}" is not one literal value without spaces or wildcards`, 'pass e.g. "sts.amazonaws.com"');
     }
     const { subject, subjectPatternUnsafe } = this.options;
     if ((subject === undefined) === (subjectPatternUnsafe === undefined)) {
-      fail(where, `trust in ${issuer} needs exactly one of subject or subjectPatternUnsafe. Pin the exact subject, e.g. "project_path:acme/payments:ref_type:branch:ref:main".`);
+      fail(scope, `trust in ${issuer} needs exactly one of subject or subjectPatternUnsafe`,
+        'pin the exact subject, e.g. "project_path:acme/payments:ref_type:branch:ref:main"');
     }
     const value = (subject ?? subjectPatternUnsafe) as string;
     if (Token.isUnresolved(value) || value.trim() === '' || /\s/.test(value)) {
-      fail(where, `subject "${value}" must be a non-empty literal without whitespace.`);
+      fail(scope, `subject "${value}" is empty, a token or contains whitespace`, 'pass the literal sub claim');
     }
     if (subject !== undefined && /[*?]/.test(subject)) {
-      fail(where, `subject "${subject}" contains a wildcard. Give the exact subject, or pass the pattern as subjectPatternUnsafe to admit every subject it matches.`);
+      fail(scope, `subject "${subject}" contains a wildcard`, 'give the exact subject, or pass the pattern as subjectPatternUnsafe to admit every subject it matches');
     }
     if (subjectPatternUnsafe !== undefined && /^[*?]*$/.test(subjectPatternUnsafe)) {
-      fail(where, `subjectPatternUnsafe "${subjectPatternUnsafe}" matches every subject of ${issuer}. Keep at least a fixed prefix, e.g. "repo:acme/payments:*".`);
+      fail(scope, `subjectPatternUnsafe "${subjectPatternUnsafe}" matches every subject of ${issuer}`, 'keep at least a fixed prefix, e.g. "repo:acme/payments:*"');
     }
     return { issuer, audience, subject: value, subjectIsPattern: subject === undefined };
   }
@@ -212,11 +214,10 @@ export class CiDeployRole extends Construct implements iam.IPrincipal {
 
   constructor(scope: Construct, id: string, props: CiDeployRoleProps) {
     super(scope, id);
-    const where = this.node.path;
-    const trust = props.trust._resolve(where);
-    validateRoleName(where, props.roleName);
+    const trust = props.trust._resolve(this);
+    validateRoleName(this, props.roleName);
     const rolePath = props.rolePath ?? '/';
-    validateRolePath(where, rolePath);
+    validateRolePath(this, rolePath);
 
     this.oidcProviderArn = props.oidcProviderArn ?? new iam.OidcProviderNative(this, 'OidcProvider', {
       url: `https://${trust.issuer}`,
@@ -224,7 +225,8 @@ export class CiDeployRole extends Construct implements iam.IPrincipal {
     }).oidcProviderArn;
     if (props.oidcProviderArn !== undefined && !Token.isUnresolved(props.oidcProviderArn)
       && !new RegExp(`^arn:aws[a-z-]*:iam::\\d{12}:oidc-provider/${escapeRegExp(trust.issuer)}$`).test(props.oidcProviderArn)) {
-      fail(where, `oidcProviderArn "${props.oidcProviderArn}" is not the IAM OIDC provider of ${trust.issuer}. Expected arn:<partition>:iam::<account>:oidc-provider/${trust.issuer}.`);
+      fail(this, `oidcProviderArn "${props.oidcProviderArn}" is not the IAM OIDC provider of ${trust.issuer}`,
+        `pass arn:<partition>:iam::<account>:oidc-provider/${trust.issuer}, or omit it to create the provider`);
     }
     this.subject = trust.subject;
 
@@ -265,7 +267,7 @@ export class CiDeployRole extends Construct implements iam.IPrincipal {
   public grantAssumeCdkBootstrapRoles(options: CdkBootstrapRolesOptions = {}): void {
     const qualifier = options.qualifier ?? 'hnb659fds';
     if (Token.isUnresolved(qualifier) || !/^[A-Za-z0-9_-]{1,10}$/.test(qualifier)) {
-      fail(this.node.path, `CDK bootstrap qualifier "${qualifier}" is not valid. Use up to 10 letters, digits, '_' or '-' (the default is "hnb659fds").`);
+      fail(this, `CDK bootstrap qualifier "${qualifier}" is not valid`, 'use up to 10 letters, digits, \'_\' or \'-\' (the default is "hnb659fds")');
     }
     const stack = Stack.of(this);
     const resources = ['deploy-role', 'file-publishing-role', 'image-publishing-role', 'lookup-role'].map((kind) =>

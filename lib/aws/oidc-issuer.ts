@@ -68,11 +68,11 @@ class FromProviderArn extends ClusterOidcIssuer {
     }
     const match = /^arn:aws[a-z-]*:iam::\d{12}:oidc-provider\/(.+)$/.exec(this.providerArn);
     if (!match) {
-      fail(scope.node.path, `"${this.providerArn}" is not an IAM OIDC provider ARN. Expected arn:<partition>:iam::<12-digit account>:oidc-provider/<issuer>.`);
+      fail(scope, `"${this.providerArn}" is not an IAM OIDC provider ARN`, 'pass arn:<partition>:iam::<12-digit account>:oidc-provider/<issuer>');
     }
-    const issuer = normalizeIssuer(scope.node.path, match[1]);
+    const issuer = normalizeIssuer(scope, match[1]);
     if (issuer !== match[1]) {
-      fail(scope.node.path, `"${this.providerArn}" is not an IAM OIDC provider ARN. Expected arn:<partition>:iam::<12-digit account>:oidc-provider/<issuer>.`);
+      fail(scope, `"${this.providerArn}" is not an IAM OIDC provider ARN`, 'pass arn:<partition>:iam::<12-digit account>:oidc-provider/<issuer>');
     }
     return { providerArn: this.providerArn, issuer };
   }
@@ -82,7 +82,7 @@ class FromIssuerUrl extends ClusterOidcIssuer {
   constructor(private readonly issuerUrl: string) { super(); }
 
   public _resolve(scope: Construct): ResolvedOidcIssuer {
-    const issuer = normalizeIssuer(scope.node.path, this.issuerUrl);
+    const issuer = normalizeIssuer(scope, this.issuerUrl);
     const providerArn = Stack.of(scope).formatArn({
       partition: literalPartition(Stack.of(scope)),
       service: 'iam',

@@ -47,31 +47,31 @@ export class ProjectedServiceAccountToken {
    * token, with its audience and short lifetime, is the only token the pod receives.
    */
   public static mount(workload: kplus.AbstractPod, options: ProjectedServiceAccountTokenOptions): kplus.Volume {
-    const where = workload.node.path;
     if (workload.automountServiceAccountToken) {
-      fail(where, 'automountServiceAccountToken is on, which mounts a long-lived API token beside the projected one. Set automountServiceAccountToken: false on the workload.');
+      fail(workload, 'automountServiceAccountToken is on, which mounts a long-lived API token beside the projected one',
+        'set automountServiceAccountToken: false on the workload');
     }
     const audience = options.audience;
     if (!/^[\x21-\x7E]+$/.test(audience)) {
-      fail(where, `audience "${audience}" must be one non-empty value without spaces, e.g. "vault".`);
+      fail(workload, `audience "${audience}" is empty or contains spaces`, 'pass one audience, e.g. "vault"');
     }
-    const expirationSeconds = validateSeconds(where, 'expirationSeconds', options.expirationSeconds ?? 3600, 600, 86400,
-      'Kubernetes requires at least 600 seconds, and this library keeps tokens short-lived (at most 86400).');
+    const expirationSeconds = validateSeconds(workload, 'expirationSeconds', options.expirationSeconds ?? 3600, 600, 86400,
+      'use 600 (the Kubernetes minimum) to 86400 seconds: this library keeps tokens short-lived');
     const path = options.path ?? 'token';
     if (!/^[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)*$/.test(path) || path.split('/').some((part) => part === '..' || part === '.')) {
-      fail(where, `path "${path}" must be a relative file path inside the volume without '..', e.g. "token".`);
+      fail(workload, `path "${path}" is not a relative file path inside the volume`, 'use a path without \'..\' or a leading \'/\', e.g. "token"');
     }
     const mountPath = options.mountPath ?? '/var/run/secrets/tokens';
     if (!mountPath.startsWith('/') || mountPath.split('/').includes('..')) {
-      fail(where, `mountPath "${mountPath}" must be an absolute path without '..', e.g. "/var/run/secrets/tokens".`);
+      fail(workload, `mountPath "${mountPath}" is not an absolute path without '..'`, 'use e.g. "/var/run/secrets/tokens"');
     }
     const volumeName = options.volumeName ?? 'projected-token';
     if (volumeName.length > 63 || !/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(volumeName)) {
-      fail(where, `volumeName "${volumeName}" is not an RFC 1123 label. Use lowercase letters, digits and '-', e.g. "projected-token".`);
+      fail(workload, `volumeName "${volumeName}" is not an RFC 1123 label`, 'use lowercase letters, digits and \'-\', e.g. "projected-token"');
     }
     const containers = options.containers ?? workload.containers;
     if (containers.length === 0) {
-      fail(where, 'the workload has no containers to mount the token into. Add the containers first, then mount the token.');
+      fail(workload, 'the workload has no containers to mount the token into', 'add the containers first, then mount the token');
     }
 
     const Volume = kplus.Volume as unknown as VolumeConstructor;

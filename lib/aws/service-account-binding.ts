@@ -1,6 +1,7 @@
 import { Duration } from 'aws-cdk-lib';
 import * as eks from 'aws-cdk-lib/aws-eks';
 import * as kplus from 'cdk8s-plus-28';
+import { fail } from './validation';
 
 /**
  * The cdk8s side of a workload identity: the Kubernetes ServiceAccount a role is bound to.
@@ -26,7 +27,8 @@ export class ServiceAccountBinding {
   public static fromServiceAccount(serviceAccount: kplus.ServiceAccount): IServiceAccountBinding {
     const namespace = serviceAccount.metadata.namespace;
     if (namespace === undefined) {
-      throw new Error(`${serviceAccount.node.path}: ServiceAccount "${serviceAccount.name}" has no namespace, so no IAM trust can be pinned to it. Set the namespace on its Chart or in its metadata.`);
+      fail(serviceAccount, `ServiceAccount "${serviceAccount.name}" has no namespace, so no IAM trust can be pinned to it`,
+        'set the namespace on its Chart or in its metadata');
     }
     return {
       namespace,

@@ -16,7 +16,10 @@ const POD_IDENTITY_SERVICE = 'pods.eks.amazonaws.com';
 
 /** Options of the EKS Pod Identity mode. */
 export interface PodIdentityOptions {
-  /** The cluster that gets the `CfnPodIdentityAssociation` (it needs the Pod Identity Agent add-on). */
+  /**
+   * The cluster that gets the `CfnPodIdentityAssociation`. An aws-eks `Cluster` gets the Pod
+   * Identity Agent add-on; an imported cluster must already run it. Fargate is refused.
+   */
   readonly cluster: eks.ICluster;
 
   /**
@@ -81,7 +84,11 @@ class PodIdentityMode extends WorkloadIdentityMode {
   public readonly annotatesServiceAccount = false;
   constructor(private readonly options: PodIdentityOptions) { super(); }
 
-  public _principal(_scope: Construct, namespace: string, serviceAccountName: string): iam.IPrincipal {
+  public _principal(scope: Construct, namespace: string, serviceAccountName: string): iam.IPrincipal {
+    if (this.options.cluster instanceof eks.FargateCluster) {
+      fail(scope, `EKS Pod Identity does not run on Fargate, and cluster ${this.options.cluster.node.path} is a FargateCluster`,
+        'use WorkloadIdentityMode.irsa(ClusterOidcIssuer.fromCluster(cluster))');
+    }
     const service = new iam.ServicePrincipal(POD_IDENTITY_SERVICE);
     if (this.options.sessionTagConditions === false) return service.withSessionTags();
     return service.withConditions({
@@ -94,12 +101,16 @@ class PodIdentityMode extends WorkloadIdentityMode {
   }
 
   public _associate(scope: Construct, namespace: string, serviceAccountName: string, role: iam.IRole): void {
-    new eks.CfnPodIdentityAssociation(scope, 'PodIdentityAssociation', {
+    // Reading the property makes an aws-eks Cluster install its Pod Identity Agent add-on (as
+    // aws-eks's own ServiceAccount does); an imported cluster returns undefined and must have it.
+    const agent = this.options.cluster.eksPodIdentityAgent;
+    const association = new eks.CfnPodIdentityAssociation(scope, 'PodIdentityAssociation', {
       clusterName: this.options.cluster.clusterName,
       namespace,
       serviceAccount: serviceAccountName,
       roleArn: role.roleArn,
     });
+    if (agent) association.node.addDependency(agent);
   }
 }
 
@@ -167,14 +178,13 @@ export class WorkloadIdentity extends Construct implements iam.IPrincipal {
 
   constructor(scope: Construct, id: string, props: WorkloadIdentityProps) {
     super(scope, id);
-    const where = this.node.path;
-    validateNamespace(where, props.namespace);
-    validateServiceAccountName(where, props.serviceAccountName);
-    validateRoleName(where, props.roleName);
+    validateNamespace(this, props.namespace);
+    validateServiceAccountName(this, props.serviceAccountName);
+    validateRoleName(this, props.roleName);
     this.rolePath = props.rolePath ?? '/';
-    validateRolePath(where, this.rolePath);
+    validateRolePath(this, this.rolePath);
     const maxSessionDuration = props.maxSessionDuration ?? Duration.hours(1);
-    validateMaxSessionDuration(where, maxSessionDuration);
+    validateMaxSessionDuration(this, maxSessionDuration);
 
     this.namespace = props.namespace;
     this.serviceAccountName = props.serviceAccountName;
@@ -220,13 +230,13 @@ export class WorkloadIdentity extends Construct implements iam.IPrincipal {
    * `chartAppliedBy` says CloudFormation applies the chart and resolves it.
    */
   public bindServiceAccount(binding: IServiceAccountBinding, options: ServiceAccountBindingOptions = {}): void {
-    const where = this.node.path;
     if (binding.namespace !== this.namespace || binding.serviceAccountName !== this.serviceAccountName) {
-      fail(where, `cannot bind ServiceAccount ${binding.namespace}/${binding.serviceAccountName}: this role trusts only ${this.namespace}/${this.serviceAccountName}. Create one WorkloadIdentity per ServiceAccount.`);
+      fail(this, `cannot bind ServiceAccount ${binding.namespace}/${binding.serviceAccountName}: this role trusts only ${this.namespace}/${this.serviceAccountName}`,
+        'create one WorkloadIdentity per ServiceAccount');
     }
     if (!this.mode.annotatesServiceAccount) {
       if (options.tokenExpiration !== undefined || options.stsRegionalEndpoints !== undefined || options.chartAppliedBy !== undefined) {
-        fail(where, 'tokenExpiration, stsRegionalEndpoints and chartAppliedBy apply to IRSA only; EKS Pod Identity writes no ServiceAccount annotation. Remove them.');
+        fail(this, 'tokenExpiration, stsRegionalEndpoints and chartAppliedBy apply to IRSA only, and EKS Pod Identity writes no ServiceAccount annotation', 'remove them');
       }
       return;
     }
@@ -234,7 +244,7 @@ export class WorkloadIdentity extends Construct implements iam.IPrincipal {
     const annotations: Record<string, string> = { 'eks.amazonaws.com/role-arn': this.roleArnForYaml(options.chartAppliedBy) };
     if (options.tokenExpiration !== undefined) {
       const seconds = options.tokenExpiration.isUnresolved() ? NaN : options.tokenExpiration.toSeconds();
-      validateSeconds(where, 'tokenExpiration', seconds, 600, 86400, 'The EKS webhook accepts 600 to 86400 seconds (10 minutes to 24 hours).');
+      validateSeconds(this, 'tokenExpiration', seconds, 600, 86400, 'the EKS webhook accepts 600 to 86400 seconds (10 minutes to 24 hours)');
       annotations['eks.amazonaws.com/token-expiration'] = String(seconds);
     }
     if (options.stsRegionalEndpoints !== undefined) {
@@ -250,10 +260,12 @@ export class WorkloadIdentity extends Construct implements iam.IPrincipal {
     if ('arn' in literal) return literal.arn;
     if (chartAppliedBy !== undefined) {
       if (chartAppliedBy.node.root !== this.node.root) {
-        fail(this.node.path, `chartAppliedBy names cluster ${chartAppliedBy.node.path} of another CDK app, where the role ARN token cannot resolve. Use a cluster of this app.`);
+        fail(this, `chartAppliedBy names cluster ${chartAppliedBy.node.path} of another CDK app, where the role ARN token cannot resolve`, 'pass a cluster of this app');
       }
       return this.role.roleArn;
     }
-    return fail(this.node.path, `the role ARN is not known at synth time (${literal.missing}), and an unresolved token must never be written into Kubernetes YAML. Either (a) give the identity an explicit roleName and its stack a concrete env { account, region }, so the ARN is a literal; or (b) apply the chart with cluster.addCdk8sChart(...) and pass { chartAppliedBy: cluster }, so CloudFormation resolves the ARN.`);
+    return fail(this, `the role ARN is not known at synth time (${literal.missing}), and an unresolved token must never be written into Kubernetes YAML`,
+      'either (a) give the identity an explicit roleName and its stack a concrete env { account, region }, so the ARN is a literal; '
+      + 'or (b) apply the chart with cluster.addCdk8sChart(...) and pass { chartAppliedBy: cluster }, so CloudFormation resolves the ARN');
   }
 }

@@ -83,7 +83,8 @@ describe('literal role ARN in YAML', () => {
 });
 
 describe('unresolved role ARN', () => {
-  const both = /\(a\) give the identity an explicit roleName and its stack a concrete env \{ account, region \}.*\(b\) apply the chart with cluster\.addCdk8sChart\(\.\.\.\) and pass \{ chartAppliedBy: cluster \}/;
+  const bothWays = 'Fix: either (a) give the identity an explicit roleName and its stack a concrete env { account, region }, so the ARN is a literal; '
+    + 'or (b) apply the chart with cluster.addCdk8sChart(...) and pass { chartAppliedBy: cluster }, so CloudFormation resolves the ARN.';
 
   test.each([
     ['no role name', { account: ACCOUNT, region: 'us-east-1' }, undefined, 'the role has no explicit roleName'],
@@ -93,8 +94,7 @@ describe('unresolved role ARN', () => {
     const identity = irsaIdentity(newStack(env), roleName);
     const { chart, serviceAccount } = paymentServiceAccount();
     const bind = () => identity.bindServiceAccount(ServiceAccountBinding.fromServiceAccount(serviceAccount));
-    expect(bind).toThrow(`Test/PaymentService: the role ARN is not known at synth time (${reason}), and an unresolved token must never be written into Kubernetes YAML.`);
-    expect(bind).toThrow(both);
+    expect(bind).toThrow(`[Test/PaymentService] the role ARN is not known at synth time (${reason}), and an unresolved token must never be written into Kubernetes YAML. ${bothWays}`);
     expect(serviceAccountOf(chart).metadata.annotations).toBeUndefined();
   });
 
@@ -130,7 +130,7 @@ describe('unresolved role ARN', () => {
     const identity = irsaIdentity(newStack());
     const { serviceAccount } = paymentServiceAccount();
     expect(() => identity.bindServiceAccount(ServiceAccountBinding.fromServiceAccount(serviceAccount), { chartAppliedBy: cluster }))
-      .toThrow('Test/PaymentService: chartAppliedBy names cluster Test/Cluster of another CDK app, where the role ARN token cannot resolve. Use a cluster of this app.');
+      .toThrow('[Test/PaymentService] chartAppliedBy names cluster Test/Cluster of another CDK app, where the role ARN token cannot resolve. Fix: pass a cluster of this app.');
   });
 });
 
@@ -140,7 +140,7 @@ describe('binding checks', () => {
     const chart = new Chart(Testing.app(), 'production', { namespace: 'production' });
     const orders = new kplus.ServiceAccount(chart, 'order-service', { metadata: { name: 'order-service' } });
     expect(() => identity.bindServiceAccount(ServiceAccountBinding.fromServiceAccount(orders)))
-      .toThrow('Test/PaymentService: cannot bind ServiceAccount production/order-service: this role trusts only production/payment-service. Create one WorkloadIdentity per ServiceAccount.');
+      .toThrow('[Test/PaymentService] cannot bind ServiceAccount production/order-service: this role trusts only production/payment-service. Fix: create one WorkloadIdentity per ServiceAccount.');
     expect(serviceAccountOf(chart).metadata.annotations).toBeUndefined();
   });
 
@@ -148,7 +148,7 @@ describe('binding checks', () => {
     const chart = new Chart(Testing.app(), 'nowhere');
     const serviceAccount = new kplus.ServiceAccount(chart, 'payment-service', { metadata: { name: 'payment-service' } });
     expect(() => ServiceAccountBinding.fromServiceAccount(serviceAccount))
-      .toThrow('nowhere/payment-service: ServiceAccount "payment-service" has no namespace, so no IAM trust can be pinned to it. Set the namespace on its Chart or in its metadata.');
+      .toThrow('[nowhere/payment-service] ServiceAccount "payment-service" has no namespace, so no IAM trust can be pinned to it. Fix: set the namespace on its Chart or in its metadata.');
   });
 
   test('Pod Identity writes no annotation and refuses IRSA-only options', () => {
@@ -161,6 +161,6 @@ describe('binding checks', () => {
     identity.bindServiceAccount(ServiceAccountBinding.fromServiceAccount(serviceAccount));
     expect(serviceAccountOf(chart).metadata.annotations).toBeUndefined();
     expect(() => identity.bindServiceAccount(ServiceAccountBinding.fromServiceAccount(serviceAccount), { stsRegionalEndpoints: true }))
-      .toThrow('Test/PaymentService: tokenExpiration, stsRegionalEndpoints and chartAppliedBy apply to IRSA only; EKS Pod Identity writes no ServiceAccount annotation. Remove them.');
+      .toThrow('[Test/PaymentService] tokenExpiration, stsRegionalEndpoints and chartAppliedBy apply to IRSA only, and EKS Pod Identity writes no ServiceAccount annotation. Fix: remove them.');
   });
 });

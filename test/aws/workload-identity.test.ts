@@ -1,7 +1,8 @@
-import { Duration, Fn } from 'aws-cdk-lib';
+import { Duration, Fn, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as eks from 'aws-cdk-lib/aws-eks';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { ACCOUNT, conditionsAdmit, EKS_ISSUER, newStack, onlyTrustStatement, policyActionsAndResources } from './helpers';
 import { ClusterOidcIssuer, WorkloadIdentity, WorkloadIdentityMode } from '../../lib';
@@ -156,6 +157,32 @@ describe('EKS Pod Identity', () => {
       Effect: 'Allow',
       Principal: { Service: 'pods.eks.amazonaws.com' },
     });
+  });
+});
+
+describe('EKS Pod Identity on aws-eks clusters', () => {
+  const kubectlLayer = (stack: Stack) => lambda.LayerVersion.fromLayerVersionArn(stack, 'Kubectl', `arn:aws:lambda:us-east-1:${ACCOUNT}:layer:kubectl:1`);
+
+  test('an aws-eks Cluster gets the Pod Identity Agent add-on, and the association waits for it', () => {
+    const stack = newStack();
+    const cluster = new eks.Cluster(stack, 'Cluster', { version: eks.KubernetesVersion.V1_31, kubectlLayer: kubectlLayer(stack), defaultCapacity: 0 });
+    new WorkloadIdentity(stack, 'PaymentService', {
+      namespace: 'production', serviceAccountName: 'payment-service', mode: WorkloadIdentityMode.podIdentity({ cluster }),
+    });
+    const template = Template.fromStack(stack);
+    const addons = template.findResources('AWS::EKS::Addon', { Properties: { AddonName: 'eks-pod-identity-agent' } });
+    expect(Object.keys(addons)).toHaveLength(1);
+    const [association] = Object.values(template.findResources('AWS::EKS::PodIdentityAssociation'));
+    expect(association.DependsOn).toEqual(Object.keys(addons));
+  });
+
+  test('a Fargate cluster is refused', () => {
+    const stack = newStack();
+    const cluster = new eks.FargateCluster(stack, 'Fargate', { version: eks.KubernetesVersion.V1_31, kubectlLayer: kubectlLayer(stack) });
+    expect(() => new WorkloadIdentity(stack, 'PaymentService', {
+      namespace: 'production', serviceAccountName: 'payment-service', mode: WorkloadIdentityMode.podIdentity({ cluster }),
+    })).toThrow('[Test/PaymentService] EKS Pod Identity does not run on Fargate, and cluster Test/Fargate is a FargateCluster. '
+      + 'Fix: use WorkloadIdentityMode.irsa(ClusterOidcIssuer.fromCluster(cluster)).');
   });
 });
 

@@ -1,5 +1,7 @@
 import { App, Stack } from 'aws-cdk-lib';
-import { Template } from 'aws-cdk-lib/assertions';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as eks from 'aws-cdk-lib/aws-eks';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { App as Cdk8sApp, Testing } from 'cdk8s';
 import { conditionsAdmit, onlyTrustStatement, policyActionsAndResources } from './helpers';
@@ -83,6 +85,36 @@ test('a role for payment-service cannot be bound to another ZeroTrustWorkload', 
   const orderService = production.addWorkload('order-service', { ports: [{ number: 8080, name: 'http' }] });
   const identity = identityFor(awsStack(), paymentService);
   expect(() => identity.bindServiceAccount(orderService)).toThrow(
-    'PaymentServiceIdentity/PaymentService: cannot bind ServiceAccount production/order-service: this role trusts only production/payment-service. Create one WorkloadIdentity per ServiceAccount.');
+    '[PaymentServiceIdentity/PaymentService] cannot bind ServiceAccount production/order-service: this role trusts only production/payment-service. Fix: create one WorkloadIdentity per ServiceAccount.');
   expect(serviceAccounts(Testing.synth(production)).every((sa) => sa.metadata.annotations === undefined)).toBe(true);
+});
+
+test('an aws-eks cluster applies the ZeroTrustNamespace chart, and CloudFormation fills in the unnamed role ARN', () => {
+  const stack = awsStack();
+  const cluster = new eks.Cluster(stack, 'Cluster', {
+    version: eks.KubernetesVersion.V1_31,
+    kubectlLayer: lambda.LayerVersion.fromLayerVersionArn(stack, 'Kubectl', 'arn:aws:lambda:us-east-1:111122223333:layer:kubectl:1'),
+    defaultCapacity: 0,
+  });
+  const production = new ZeroTrustNamespace(new Cdk8sApp(), 'production');
+  const paymentService = production.addWorkload('payment-service', { ports: [{ number: 8080, name: 'http' }] });
+  const identity = new WorkloadIdentity(stack, 'PaymentService', {
+    namespace: paymentService.namespace,
+    serviceAccountName: paymentService.serviceAccountName,
+    mode: WorkloadIdentityMode.irsa(ClusterOidcIssuer.fromCluster(cluster)),
+  });
+  identity.bindServiceAccount(paymentService, { chartAppliedBy: cluster });
+  cluster.addCdk8sChart('production', production);
+
+  const template = Template.fromStack(stack);
+  const [manifest] = Object.values(template.findResources('Custom::AWSCDK-EKS-KubernetesResource', {
+    Properties: { Manifest: { 'Fn::Join': ['', Match.arrayWith([Match.stringLikeRegexp('"kind":"NetworkPolicy"')])] } },
+  }));
+  const parts: unknown[] = manifest.Properties.Manifest['Fn::Join'][1];
+  const at = parts.findIndex((p) => JSON.stringify(p).includes('"Fn::GetAtt":["PaymentServiceRole'));
+  expect(parts[at]).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/^PaymentServiceRole/), 'Arn'] });
+  expect(parts[at - 1]).toMatch(/"eks\.amazonaws\.com\/role-arn":"$/);
+  expect(JSON.stringify(parts)).not.toContain('${Token[');
+  // The trust uses the cluster's provider, its issuer resolved by CloudFormation (CfnJson).
+  template.resourceCountIs('Custom::AWSCDKCfnJson', 1);
 });
