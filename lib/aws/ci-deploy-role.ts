@@ -207,9 +207,13 @@ export class CiDeployRole extends Construct implements iam.IPrincipal {
   /** The `sub` value (or pattern, when unsafe) that may assume the role. */
   public readonly subject: string;
 
+  /** The principal permissions are granted to: the role. */
   public readonly grantPrincipal: iam.IPrincipal;
+  /** The action that assumes the role (`sts:AssumeRole`). */
   public readonly assumeRoleAction: string;
+  /** The role's policy fragment. */
   public readonly policyFragment: iam.PrincipalPolicyFragment;
+  /** The account of the role, when known. */
   public readonly principalAccount?: string;
 
   constructor(scope: Construct, id: string, props: CiDeployRoleProps) {

@@ -11,7 +11,7 @@ import {
 } from './validation';
 
 /** The audience IRSA tokens carry, and the only one the trust accepts. */
-export const STS_AUDIENCE = 'sts.amazonaws.com';
+const STS_AUDIENCE = 'sts.amazonaws.com';
 const POD_IDENTITY_SERVICE = 'pods.eks.amazonaws.com';
 
 /** Options of the EKS Pod Identity mode. */
@@ -168,9 +168,13 @@ export class WorkloadIdentity extends Construct implements iam.IPrincipal {
   /** The mode the identity was created with. */
   public readonly mode: WorkloadIdentityMode;
 
+  /** The principal permissions are granted to: the role. */
   public readonly grantPrincipal: iam.IPrincipal;
+  /** The action that assumes the role (`sts:AssumeRole`). */
   public readonly assumeRoleAction: string;
+  /** The role's policy fragment. */
   public readonly policyFragment: iam.PrincipalPolicyFragment;
+  /** The account of the role, when known. */
   public readonly principalAccount?: string;
 
   private readonly roleName?: string;
