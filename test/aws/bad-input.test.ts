@@ -1,4 +1,4 @@
-import { Duration } from 'aws-cdk-lib';
+import { Duration, Lazy } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { Chart, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
@@ -43,19 +43,19 @@ function identity(overrides: Partial<WorkloadIdentityProps>, issuer = EKS_ISSUER
 describe('WorkloadIdentity bad input', () => {
   test.each<[string, Partial<WorkloadIdentityProps>, string]>([
     ['uppercase namespace', { namespace: 'Production' },
-      refusal(P, `namespace "Production" is not a valid Kubernetes namespace`, NAMESPACE_FIX)],
+      refusal(P, 'namespace "Production" is not a valid Kubernetes namespace', NAMESPACE_FIX)],
     ['wildcard namespace', { namespace: '*' },
-      refusal(P, `namespace "*" is not a valid Kubernetes namespace`, NAMESPACE_FIX)],
+      refusal(P, 'namespace "*" is not a valid Kubernetes namespace', NAMESPACE_FIX)],
     ['dotted namespace', { namespace: 'prod.eu' },
-      refusal(P, `namespace "prod.eu" is not a valid Kubernetes namespace`, NAMESPACE_FIX)],
+      refusal(P, 'namespace "prod.eu" is not a valid Kubernetes namespace', NAMESPACE_FIX)],
     ['64-character namespace', { namespace: 'a'.repeat(64) },
       refusal(P, `namespace "${'a'.repeat(64)}" is not a valid Kubernetes namespace`, NAMESPACE_FIX)],
     ['empty ServiceAccount', { serviceAccountName: '' },
-      refusal(P, `serviceAccountName "" is not a valid Kubernetes ServiceAccount name`, SERVICE_ACCOUNT_FIX)],
+      refusal(P, 'serviceAccountName "" is not a valid Kubernetes ServiceAccount name', SERVICE_ACCOUNT_FIX)],
     ['wildcard ServiceAccount', { serviceAccountName: 'payment-*' },
-      refusal(P, `serviceAccountName "payment-*" is not a valid Kubernetes ServiceAccount name`, SERVICE_ACCOUNT_FIX)],
+      refusal(P, 'serviceAccountName "payment-*" is not a valid Kubernetes ServiceAccount name', SERVICE_ACCOUNT_FIX)],
     ['ServiceAccount with a colon (sub injection)', { serviceAccountName: 'payment-service:x' },
-      refusal(P, `serviceAccountName "payment-service:x" is not a valid Kubernetes ServiceAccount name`, SERVICE_ACCOUNT_FIX)],
+      refusal(P, 'serviceAccountName "payment-service:x" is not a valid Kubernetes ServiceAccount name', SERVICE_ACCOUNT_FIX)],
     ['session below 1 hour', { maxSessionDuration: Duration.minutes(15) },
       refusal(P, 'maxSessionDuration of 900 seconds is out of range', SESSION_FIX)],
     ['session above 12 hours', { maxSessionDuration: Duration.hours(13) },
@@ -67,6 +67,14 @@ describe('WorkloadIdentity bad input', () => {
   ])('%s', (_name, overrides, message) => {
     expect(() => identity(overrides)).toThrow(message);
   });
+});
+
+test.each([
+  ['namespace', { namespace: Lazy.string({ produce: () => 'production' }) }],
+  ['serviceAccountName', { serviceAccountName: Lazy.string({ produce: () => 'payment-service' }) }],
+])('a token %s is refused: the trust pins literal names', (option, overrides) => {
+  expect(() => identity(overrides)).toThrow(new RegExp(
+    `^\\[${P}\\] ${option} is an unresolved token \\(\\$\\{Token\\[TOKEN\\.\\d+\\]\\}\\), but it is pinned in a trust condition\\. Fix: pass the literal value\\.$`));
 });
 
 describe('issuer bad input', () => {
@@ -143,7 +151,7 @@ describe('CI deploy role bad input', () => {
     expect(() => new CiDeployRole(newStack(), 'Deploy', {
       trust: gh({ branch: 'main' }), oidcProviderArn: 'arn:aws:iam::111122223333:oidc-provider/gitlab.com',
     })).toThrow(refusal(D, 'oidcProviderArn "arn:aws:iam::111122223333:oidc-provider/gitlab.com" is not the IAM OIDC provider of token.actions.githubusercontent.com',
-        'pass arn:<partition>:iam::<account>:oidc-provider/token.actions.githubusercontent.com, or omit it to create the provider'));
+      'pass arn:<partition>:iam::<account>:oidc-provider/token.actions.githubusercontent.com, or omit it to create the provider'));
   });
 
   test('a bad bootstrap qualifier is refused', () => {
