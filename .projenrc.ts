@@ -104,8 +104,18 @@ new YamlFile(project, 'cdk8s.yaml', {
     language: 'typescript',
     app: 'npx ts-node --transpile-only examples/main.ts',
     output: 'dist',
-    imports: ['istio:=crds/istio-subset.yaml'],
   },
+});
+project.addTask('bench:synth', {
+  description: 'Print how synthesis time and output grow with workloads and links',
+  exec: 'ts-node --transpile-only bench/synth.ts',
+});
+project.addTask('import:istio', {
+  description: 'Regenerate lib/imports from the Istio CRDs in ../shared (maintainers only; the output is committed)',
+  steps: [
+    { exec: 'node scripts/cut-istio-crds.js' },
+    { exec: 'cdk8s import istio:=crds/istio-subset.yaml -l typescript -o lib/imports --check-upgrade=false' },
+  ],
 });
 project.addTask('synth', {
   description: 'Synthesize every example into dist/',
