@@ -1,3 +1,5 @@
+import * as fs from 'fs';
+import * as path from 'path';
 import { Template } from 'aws-cdk-lib/assertions';
 import { ACCOUNT, conditionsAdmit, newStack, onlyTrustStatement, policyActionsAndResources } from './helpers';
 import { CiDeployRole, CiOidcTrust } from '../../lib';
@@ -115,4 +117,19 @@ describe('permissions', () => {
     template.resourceCountIs('AWS::IAM::User', 0);
     template.resourceCountIs('AWS::IAM::AccessKey', 0);
   });
+});
+
+test('no source file of the library creates an IAM user or an access key', () => {
+  const sources: string[] = [];
+  const walk = (dir: string) => {
+    for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+      const full = path.join(dir, entry.name);
+      if (entry.isDirectory()) walk(full);
+      else if (full.endsWith('.ts')) sources.push(full);
+    }
+  };
+  walk(path.join(__dirname, '..', '..', 'lib'));
+  expect(sources.length).toBeGreaterThan(5);
+  const offenders = sources.filter((file) => /\biam\.(User|CfnUser|AccessKey|CfnAccessKey)\b|AWS::IAM::(User|AccessKey)/.test(fs.readFileSync(file, 'utf8')));
+  expect(offenders).toEqual([]);
 });
