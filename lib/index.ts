@@ -10,4 +10,5 @@ export * from './link/service-link';
 export * from './render/renderer';
 export * from './render/network-policy-renderer';
 export * from './render/istio-renderer';
+export * from './aws';
 export * from './analysis';
