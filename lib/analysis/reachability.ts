@@ -1,7 +1,7 @@
 import { App, Chart } from 'cdk8s';
 import { buildEstate } from './estate/build';
 import { AnalysisInputError } from './estate/errors';
-import { loadManifestFiles } from './estate/load';
+import { loadManifests } from './estate/load';
 import { toDot } from './graph/dot';
 import { toMermaid } from './graph/mermaid';
 import { buildGraph, GraphModel } from './graph/model';
@@ -118,7 +118,9 @@ export class Reachability {
 
   /** Analyzes YAML/JSON files and directories (multi-document, read recursively). */
   public static fromFiles(paths: string[], options: ReachabilityOptions = {}): Reachability {
-    return Reachability.fromManifests(loadManifestFiles(paths), options);
+    const loaded = loadManifests(paths);
+    const skipped = loaded.skipped.map(file => ({ kind: 'unsupported' as const, subject: file, message: 'not a Kubernetes manifest (no apiVersion and kind); skipped' }));
+    return new Reachability(analyzeEstate(buildEstate(loaded.objects, options, skipped)));
   }
 
   private constructor(private readonly analysis: Analysis) {}

@@ -125,6 +125,18 @@ describe('reading files', () => {
     expect(Reachability.fromFiles([dir], { platformWorkloads: false }).workloads().map(w => w.id)).toEqual(['x/one', 'x/two']);
   });
 
+  test('JSON in a directory that is not Kubernetes (CDK assets, CloudFormation) is skipped and reported; named explicitly it is an error', () => {
+    const cdk = fs.mkdtempSync(path.join(os.tmpdir(), 'zt-cdk-'));
+    fs.writeFileSync(path.join(cdk, 'Stack.template.json'), JSON.stringify({ Resources: { Role: { Type: 'AWS::IAM::Role' } } }));
+    fs.writeFileSync(path.join(cdk, 'app.k8s.yaml'), 'apiVersion: v1\nkind: Pod\nmetadata: {name: p, namespace: x}\nspec: {containers: []}\n');
+    const r = Reachability.fromFiles([cdk], { platformWorkloads: false });
+    expect(r.workloads().map(w => w.id)).toEqual(['x/p']);
+    expect(r.findings()).toContainEqual({
+      kind: 'unsupported', subject: path.join(cdk, 'Stack.template.json'), message: 'not a Kubernetes manifest (no apiVersion and kind); skipped',
+    });
+    expect(() => Reachability.fromFiles([path.join(cdk, 'Stack.template.json')])).toThrow(/^object 1 lacks apiVersion, kind or metadata.name/);
+  });
+
   test('invalid YAML and missing paths are input errors', () => {
     const bad = path.join(dir, 'bad.yaml');
     fs.writeFileSync(bad, 'a: [1, 2\n');

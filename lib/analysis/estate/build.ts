@@ -24,11 +24,11 @@ export interface EstateOptions {
 const AUTHZ_VERSIONS = ['security.istio.io/v1', 'security.istio.io/v1beta1'];
 
 /** Turns raw Kubernetes objects into the analyzer's estate. Unknown kinds are ignored. */
-export function buildEstate(input: readonly unknown[], options: EstateOptions = {}): Estate {
+export function buildEstate(input: readonly unknown[], options: EstateOptions = {}, readerFindings: readonly Finding[] = []): Estate {
   const defaultNamespace = options.defaultNamespace ?? 'default';
   const rootNamespace = options.rootNamespace ?? 'istio-system';
   const objects = flattenLists(input);
-  const findings: Finding[] = [];
+  const findings: Finding[] = [...readerFindings];
   const declaredNamespaces = new Map<string, Record<string, string>>();
   for (const obj of objects) {
     if (obj.kind === 'Namespace' && obj.apiVersion === 'v1') {
