@@ -135,7 +135,7 @@ export interface AccessChange {
 export interface AccessDiff {
   /** Every path whose verdict changed at some layer, sorted by path. */
   readonly changes: AccessChange[];
-  /** Number of changes where some layer or the combined verdict admits more than before. */
+  /** Number of changes where some layer admits a request it did not admit before (what `--fail-on-new-access` gates). */
   readonly widened: number;
   /** Number of changes where some layer admits less than before. */
   readonly narrowed: number;
