@@ -66,6 +66,11 @@ export interface WorkloadIntent {
   readonly principal: string;
   /** True when a ZeroTrustNamespace of this app owns the workload and renders its policies. */
   readonly managed: boolean;
+  /**
+   * The workload's own mode, when it audits inside an enforcing namespace.
+   * @default - the namespace's mode
+   */
+  readonly mode?: ZeroTrustMode;
 }
 
 /** One declared dependency: `from` may call `to` on `ports` (and, for HTTP, `http`). */

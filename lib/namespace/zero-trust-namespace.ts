@@ -8,6 +8,8 @@ import { zeroTrustError } from '../errors';
 import { LinkIntent, NamespaceIntent, TransportProtocol, ZeroTrustMode } from '../model/intent';
 import { compareStrings } from '../model/order';
 import { ZeroTrustRegistry } from '../model/registry';
+import { IdentityAwareEntryPoint } from '../access/identity-aware-entry-point';
+import { AddressEgress, HostEgress } from '../egress/external-egress';
 import { ServiceLink, workloadIntent } from '../link/service-link';
 import { portKey } from '../link/resolve-ports';
 import { IstioRenderer } from '../render/istio-renderer';
@@ -138,6 +140,12 @@ export class ZeroTrustNamespace extends Chart {
       workloads: registry.workloadsIn<ZeroTrustWorkload>(this.name).map(workloadIntent),
       inbound: links.filter(l => l.to.managed && l.to.namespace === this.name),
       outbound: links.filter(l => l.from.managed && l.from.namespace === this.name),
+      externalEgress: [...registry.edges(AddressEgress), ...registry.edges(HostEgress)]
+        .filter(e => e.from.namespace === this.name).map(e => e.toIntent())
+        .sort((a, b) => compareStrings(edgeSortKey(a.from.name, a.name, a), edgeSortKey(b.from.name, b.name, b))),
+      entryPoints: registry.edges(IdentityAwareEntryPoint)
+        .filter(e => e.workload.namespace === this.name).map(e => e.toIntent())
+        .sort((a, b) => compareStrings(edgeSortKey(a.workload.name, a.name, a), edgeSortKey(b.workload.name, b.name, b))),
     };
     for (const renderer of this.renderers) renderer.render(context);
   }
@@ -184,6 +192,11 @@ function resolveIntent(scope: Construct, name: string, trustDomain: string, mode
       ? { namespace: props.monitoring.namespace, podLabels: { ...(props.monitoring.podLabels ?? {}) }, ports: SIDECAR_METRICS_PORTS.map(tcp) }
       : undefined,
   };
+}
+
+/** Workload, name, then the declaration itself (without its path), so ties never depend on declaration order. */
+function edgeSortKey(workload: string, name: string, intent: { path: string }): string {
+  return `${workload} ${name} ${JSON.stringify({ ...intent, path: undefined })}`;
 }
 
 function linkKey(l: LinkIntent): string {
