@@ -1,4 +1,4 @@
-import { cdk8s, javascript, YamlFile } from 'projen';
+import { cdk8s, javascript, JsonFile, YamlFile } from 'projen';
 
 // Versions verified together on Node 20 (see ../shared/TOOLCHAIN.md).
 const CDK8S = '2.70.106';
@@ -63,13 +63,10 @@ const project = new cdk8s.ConstructLibraryCdk8s({
       collectCoverage: false,
     },
   },
-  tsJestOptions: {
-    // Type-checking is the compiler's job (jsii + tsc); ts-jest only transpiles.
-    transformOptions: { isolatedModules: true },
-  },
   tsconfigDev: {
     include: ['../examples/**/*.ts', '../bench/**/*.ts', '../scripts/**/*.ts'],
-    compilerOptions: {},
+    // Type-checking is the compiler's job (jsii + the typecheck task); ts-jest only transpiles.
+    compilerOptions: { isolatedModules: true },
   },
   eslintOptions: {
     dirs: ['lib'],
@@ -93,14 +90,28 @@ const typecheck = project.addTask('typecheck', {
 project.testTask.prependSpawn(typecheck);
 project.testTask.prependSpawn(project.compileTask);
 
+// Examples, benchmarks and scripts are type-checked and linted like the tests.
+for (const dir of ['examples', 'bench', 'scripts']) {
+  new JsonFile(project, `${dir}/tsconfig.json`, {
+    obj: { extends: '../test/tsconfig.json', include: ['**/*.ts'] },
+    marker: false,
+  });
+}
+
 // `cdk8s synth` builds every example into dist/ (see examples/main.ts).
 new YamlFile(project, 'cdk8s.yaml', {
   obj: {
     language: 'typescript',
     app: 'npx ts-node --transpile-only examples/main.ts',
     output: 'dist',
-    imports: ['istio:=crds/istio-subset.yaml'],
   },
+});
+project.addTask('import:istio', {
+  description: 'Regenerate lib/imports from the Istio CRDs in ../shared (maintainers only; the output is committed)',
+  steps: [
+    { exec: 'node scripts/cut-istio-crds.js' },
+    { exec: 'cdk8s import istio:=crds/istio-subset.yaml -l typescript -o lib/imports --check-upgrade=false' },
+  ],
 });
 project.addTask('synth', {
   description: 'Synthesize every example into dist/',

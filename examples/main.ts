@@ -3,6 +3,7 @@ import * as path from 'path';
 import { App } from 'cdk8s';
 import { quickstart } from './quickstart/quickstart';
 import { referenceScenario } from './reference/scenario';
+import { edgesExample } from './edges/edges';
 
 const outRoot = process.env.CDK8S_OUTDIR ?? 'dist';
 
@@ -13,3 +14,8 @@ reference.synth();
 const quick = new App({ outdir: path.join(outRoot, 'quickstart') });
 quickstart(quick);
 quick.synth();
+
+// Edges of the mesh (issue 4): entry point, controlled egress, audit rollout, alerts.
+const edges = new App({ outdir: path.join(outRoot, 'edges') });
+edgesExample(edges);
+edges.synth();

@@ -1,6 +1,6 @@
+import { comparePorts, portKey } from '../link/resolve-ports';
 import { LinkIntent, PortIntent, WorkloadIntent } from '../model/intent';
 import { compareStrings } from '../model/order';
-import { comparePorts, portKey } from '../link/resolve-ports';
 
 /** Peers (sources or destinations) that share exactly the same ports. */
 export interface PeerGroup {

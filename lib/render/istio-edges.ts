@@ -46,7 +46,7 @@ export function entryPointRules(entryPoints: EntryPointIntent[]): AuthorizationP
 export function addRequestAuthentication(scope: Construct, ns: string, workload: WorkloadIntent, entryPoints: EntryPointIntent[]): void {
   const byIssuer = new Map(entryPoints.map(ep => [ep.jwt.issuer, ep.jwt]));
   const name = `${workload.name}-jwt`;
-  new RequestAuthentication(scope, name, {
+  new RequestAuthentication(scope, `RequestAuthentication-${name}`, {
     metadata: { name, namespace: ns },
     spec: {
       selector: { matchLabels: sortedLabels(workload.podLabels) },
@@ -59,7 +59,7 @@ export function addRequestAuthentication(scope: Construct, ns: string, workload:
 export function addRoute(scope: Construct, ns: string, ep: EntryPointIntent): void {
   const route = ep.route!;
   const gatewayName = `${ep.name}-gateway`;
-  new Gateway(scope, gatewayName, {
+  new Gateway(scope, `Gateway-${gatewayName}`, {
     metadata: { name: gatewayName, namespace: ns },
     spec: {
       selector: sortedLabels(ep.gateway.podLabels),
@@ -70,7 +70,7 @@ export function addRoute(scope: Construct, ns: string, ep: EntryPointIntent): vo
       }],
     },
   });
-  new VirtualService(scope, ep.name, {
+  new VirtualService(scope, `VirtualService-${ep.name}`, {
     metadata: { name: ep.name, namespace: ns },
     spec: {
       hosts: [...route.hosts],
@@ -104,7 +104,7 @@ export function addServiceEntries(scope: Construct, ns: string, egress: External
   }
   for (const name of [...byName.keys()].sort(compareStrings)) {
     const entry = byName.get(name)!;
-    new ServiceEntry(scope, name, {
+    new ServiceEntry(scope, `ServiceEntry-${name}`, {
       metadata: { name, namespace: ns },
       spec: {
         hosts: entry.hosts,
@@ -127,7 +127,7 @@ export function addServiceEntries(scope: Construct, ns: string, egress: External
 export function addRegistryOnlySidecar(scope: Construct, ns: NamespaceIntent, outbound: LinkIntent[]): void {
   const namespaces = new Set([ns.controlPlane.namespace, ...outbound.map(l => l.to.namespace)]);
   namespaces.delete(ns.name);
-  new Sidecar(scope, 'default', {
+  new Sidecar(scope, 'Sidecar-default', {
     metadata: { name: 'default', namespace: ns.name },
     spec: {
       egress: [{ hosts: ['./*', ...[...namespaces].sort(compareStrings).map(n => `${n}/*`)] }],
@@ -139,7 +139,7 @@ export function addRegistryOnlySidecar(scope: Construct, ns: NamespaceIntent, ou
 /** For a workload auditing on its own: the mesh-wide defaults back (every namespace imported, unknown hosts passed through). */
 export function addAuditSidecar(scope: Construct, ns: string, workload: WorkloadIntent): void {
   const name = `${workload.name}-audit`;
-  new Sidecar(scope, name, {
+  new Sidecar(scope, `Sidecar-${name}`, {
     metadata: { name, namespace: ns },
     spec: {
       workloadSelector: { labels: sortedLabels(workload.podLabels) },

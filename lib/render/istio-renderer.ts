@@ -81,7 +81,7 @@ export class IstioRenderer implements ILayerRenderer {
     for (const w of ctx.workloads.filter(x => x.mode === ZeroTrustMode.AUDIT)) {
       const name = `${w.name}-audit`;
       const selector = { matchLabels: sortedLabels(w.podLabels) };
-      new PeerAuthentication(scope, name, {
+      new PeerAuthentication(scope, `PeerAuthentication-${name}`, {
         metadata: { name, namespace: ns.name },
         spec: { selector, mtls: { mode: PeerAuthenticationSpecMtlsMode.PERMISSIVE } },
       });

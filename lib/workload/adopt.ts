@@ -1,8 +1,8 @@
 import { ApiObject, Chart, JsonPatch } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
-import { Construct, IConstruct } from 'constructs';
-import { ServicePortMapping, WorkloadPort } from './ports';
+import { IConstruct } from 'constructs';
 import { AdoptedWorkloadProps } from './adopted';
+import { ServicePortMapping, WorkloadPort } from './ports';
 import { WORKLOAD_NAME_LABEL, ZeroTrustWorkload } from './workload';
 import { zeroTrustError } from '../errors';
 import { TransportProtocol, ZeroTrustMode } from '../model/intent';
@@ -70,7 +70,8 @@ export function adoptWorkload(ns: IConstruct & NamespaceIdentity, workload: kplu
       serviceAccount: workload.serviceAccount,
     },
   };
-  const adopted = new ZeroTrustWorkload(ns as unknown as Construct, name, props);
+  // Nested under the adopted workload, so its construct id never clashes with the user's own.
+  const adopted = new ZeroTrustWorkload(workload, 'ZeroTrustWorkload', props);
   for (const [key, value] of Object.entries(podLabels)) workload.podMetadata.addLabel(key, value);
   if (!workload.serviceAccount) {
     // cdk8s-plus fixes serviceAccount at construction, so the pod template is patched instead.

@@ -1,0 +1,127 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { App, Chart } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-28';
+import { LinkPort, ServiceLink, ZeroTrustMode, ZeroTrustNamespace, ZeroTrustWorkload } from '../../lib';
+import { synthApp } from '../support/synth';
+
+/** A namespace with a client and a server, the setting of most cases. */
+function setting() {
+  const app = new App();
+  const ns = new ZeroTrustNamespace(app, 'production');
+  const client = ns.addWorkload('checkout-api', { ports: [{ number: 8080, name: 'http' }] });
+  const server = ns.addWorkload('payment-service', {
+    ports: [{ number: 8080, name: 'http' }, { number: 8443, name: 'payments' }],
+    servicePorts: [{ port: 443, targetPort: 8443 }],
+  });
+  return { app, ns, client, server };
+}
+
+const link = (ports: LinkPort[], http?: { methods?: string[]; paths?: string[] }) => () => {
+  const { app, ns, client, server } = setting();
+  new ServiceLink(ns, 'link', { from: client, to: server, ports, http });
+  synthApp(app);
+};
+
+const cases: [string, () => void, string][] = [
+  ['invalid namespace name', () => new ZeroTrustNamespace(new App(), 'Production'),
+    '[Production] namespace name "Production" is not a valid DNS-1123 label. Fix: use at most 63 lower-case letters, digits and "-", starting and ending with a letter or digit.'],
+  ['invalid workload name', () => setting().ns.addWorkload('payment_service'),
+    '[production/payment_service] workload name "payment_service" is not a valid DNS-1123 label. Fix: use at most 63 lower-case letters, digits and "-", starting and ending with a letter or digit.'],
+  ['invalid ServiceAccount name', () => setting().ns.addWorkload('billing', { serviceAccountName: 'Billing-SA' }),
+    '[production/billing] ServiceAccount name "Billing-SA" is not a valid DNS-1123 label. Fix: use at most 63 lower-case letters, digits and "-", starting and ending with a letter or digit.'],
+  ['port above 65535', link([LinkPort.tcp(70000)]),
+    '[production/link] port 70000 is outside 1-65535. Fix: use a whole port number between 1 and 65535.'],
+  ['port 0', link([LinkPort.udp(0)]),
+    '[production/link] port 0 is outside 1-65535. Fix: use a whole port number between 1 and 65535.'],
+  ['endPort below its port', link([LinkPort.tcpRange(9000, 8000)]),
+    '[production/link] endPort 8000 is below its port 9000. Fix: use an endPort of at least 9000.'],
+  ['unknown named port', link([LinkPort.named('grpc')]),
+    '[production/link] port "grpc" is not a container port name of production/payment-service. Fix: use one of its port names (http, payments) or a port number.'],
+  ['unknown Service port', link([LinkPort.service(8443)]),
+    '[production/link] Service port 8443 is not a port of production/payment-service\'s Service. Fix: use one of its Service ports (443), or declare the Service on the workload.'],
+  ['container port out of range', () => setting().ns.addWorkload('cache', { ports: [{ number: 99999 }] }),
+    '[production/cache] container port 99999 is outside 1-65535. Fix: use a whole port number between 1 and 65535.'],
+  ['duplicate workload', () => { const { ns } = setting(); new ZeroTrustWorkload(ns, 'again', { name: 'checkout-api' }); },
+    '[production/again] workload "production/checkout-api" is already declared at production/checkout-api. Fix: declare each workload once and pass the same object to every link.'],
+  ['duplicate link', () => {
+    const { ns, client, server } = setting();
+    server.allowFrom(client, { ports: [LinkPort.tcp(8080)] });
+    new ServiceLink(ns, 'again', { from: client, to: server, ports: [LinkPort.tcp(8080)] });
+  }, '[production/again] link production/checkout-api -> production/payment-service [tcp/8080] is already declared at production/payment-service/AllowFrom-production-checkout-api. Fix: remove the duplicate declaration.'],
+  ['duplicate namespace', () => { const app = new App(); new ZeroTrustNamespace(app, 'a', { name: 'shop' }); new ZeroTrustNamespace(app, 'b', { name: 'shop' }); },
+    '[b] namespace "shop" is already declared at a. Fix: declare each zero-trust namespace once and reuse the construct.'],
+  ['unknown HTTP verb', link([LinkPort.tcp(8080)], { methods: ['FETCH'] }),
+    '[production/link] http.methods has unknown verb "FETCH". Fix: use upper-case verbs from CONNECT, DELETE, GET, HEAD, OPTIONS, PATCH, POST, PUT, TRACE.'],
+  ['lower-case HTTP verb', link([LinkPort.tcp(8080)], { methods: ['post'] }),
+    '[production/link] http.methods has unknown verb "post" (methods are case-sensitive: "POST"). Fix: use upper-case verbs from CONNECT, DELETE, GET, HEAD, OPTIONS, PATCH, POST, PUT, TRACE.'],
+  ['path without a leading slash', link([LinkPort.tcp(8080)], { paths: ['v1/charges'] }),
+    '[production/link] http.paths has "v1/charges", which is not an exact, prefix or suffix path. Fix: start the path with "/" (exact "/v1/charges" or prefix "/orders/*"), or use a suffix such as "*.json"; "*" alone is refused because it matches every path.'],
+  ['path matching everything', link([LinkPort.tcp(8080)], { paths: ['*'] }),
+    '[production/link] http.paths has "*", which is not an exact, prefix or suffix path. Fix: start the path with "/" (exact "/v1/charges" or prefix "/orders/*"), or use a suffix such as "*.json"; "*" alone is refused because it matches every path.'],
+  ['wildcard inside a path', link([LinkPort.tcp(8080)], { paths: ['/orders/*/items'] }),
+    '[production/link] http.paths has "/orders/*/items", which is not an exact, prefix or suffix path. Fix: start the path with "/" (exact "/v1/charges" or prefix "/orders/*"), or use a suffix such as "*.json"; "*" alone is refused because it matches every path.'],
+  ['empty method list', link([LinkPort.tcp(8080)], { methods: [] }),
+    '[production/link] http.methods is an empty list. Fix: list at least one method, or omit "methods" to allow any method.'],
+  ['HTTP rules on a UDP port', link([LinkPort.udp(8080)], { methods: ['GET'] }),
+    '[production/link] HTTP rules are set but port UDP/8080 is not TCP. Fix: use TCP ports with http, or drop http for UDP ports.'],
+  ['link with no ports (would admit every port)', link([]),
+    '[production/link] link production/checkout-api -> production/payment-service has no ports, which would admit every port. Fix: list the ports the client calls, e.g. ports: [LinkPort.tcp(8080)].'],
+  ['empty pod labels (would admit every source)', () => {
+    const { ns } = setting();
+    ZeroTrustWorkload.fromAttributes(ns, 'everyone', { name: 'everyone', namespace: 'other', serviceAccountName: 'x', podLabels: {} });
+  }, '[production/everyone] podLabels is empty, which would select every pod in the namespace. Fix: give at least one label that only this workload\'s pods carry.'],
+  ['link end that is not a zero-trust workload', () => {
+    const { app, server } = setting();
+    const chart = new Chart(app, 'plain', { namespace: 'legacy' });
+    const legacy = new kplus.Deployment(chart, 'legacy', { containers: [{ image: 'legacy' }] });
+    new ServiceLink(chart, 'link', { from: legacy as any, to: server, ports: [LinkPort.tcp(8080)] });
+  }, '[plain/link] "from" (plain/legacy) is not a workload of a zero-trust namespace and has no explicit attributes. Fix: adopt it with zeroTrustNamespace.adopt(deployment), declare it with addWorkload(), or reference it with ZeroTrustWorkload.fromAttributes().'],
+  ['link between two workloads outside the app\'s zero-trust namespaces', () => {
+    const { ns } = setting();
+    const a = ZeroTrustWorkload.fromAttributes(ns, 'a', { name: 'a', namespace: 'team-a', serviceAccountName: 'a', podLabels: { app: 'a' } });
+    const b = ZeroTrustWorkload.fromAttributes(ns, 'b', { name: 'b', namespace: 'team-b', serviceAccountName: 'b', podLabels: { app: 'b' } });
+    new ServiceLink(ns, 'link', { from: a, to: b, ports: [LinkPort.tcp(80)] });
+  }, '[production/link] neither team-a/a nor team-b/b is in a zero-trust namespace of this app, so the link would emit nothing. Fix: declare at least one end with zeroTrustNamespace.addWorkload() or adopt().'],
+  ['workload referenced by attributes inside a zero-trust namespace of the app', () => {
+    const { app, ns, client } = setting();
+    const ghost = ZeroTrustWorkload.fromAttributes(ns, 'ghost', { name: 'ledger', namespace: 'production', serviceAccountName: 'ledger', podLabels: { app: 'ledger' } });
+    new ServiceLink(ns, 'link', { from: client, to: ghost, ports: [LinkPort.tcp(80)] });
+    synthApp(app);
+  }, '[production/link] production/ledger is referenced by attributes, but namespace "production" is a zero-trust namespace of this app, so its side of the link would never open. Fix: declare the workload with addWorkload() or adopt() on the "production" ZeroTrustNamespace.'],
+  ['TCP range too large for Istio authorization', link([LinkPort.tcpRange(1000, 2000)]),
+    '[production/link] TCP port range 1000-2000 has more than 100 ports, which Istio authorization would have to list one by one. Fix: split the range, or use at most 100 ports.'],
+  ['unknown mode', () => new ZeroTrustNamespace(new App(), 'production', { mode: 'dry-run' as ZeroTrustMode }),
+    '[production] mode "dry-run" is unknown. Fix: use ZeroTrustMode.ENFORCE or ZeroTrustMode.AUDIT.'],
+  ['invalid trust domain', () => new ZeroTrustNamespace(new App(), 'production', { trustDomain: 'spiffe://Corp' }),
+    '[production] trust domain "spiffe://Corp" is not a valid SPIFFE trust domain. Fix: use lower-case letters, digits, "-" and "." only, for example "cluster.local".'],
+  ['adopting a workload of another chart', () => {
+    const { app, ns } = setting();
+    const other = new Chart(app, 'other', { namespace: 'legacy' });
+    ns.adopt(new kplus.Deployment(other, 'web', { containers: [{ image: 'web' }] }));
+  }, '[other/web] the workload is in chart "other" (namespace "legacy"), not in zero-trust namespace "production". Fix: create it with the ZeroTrustNamespace "production" as its scope.'],
+  ['adopting a workload that mounts its token', () => {
+    const { ns } = setting();
+    ns.adopt(new kplus.Deployment(ns, 'web', { containers: [{ image: 'web' }], automountServiceAccountToken: true }));
+  }, '[production/web] the workload mounts its ServiceAccount token (automountServiceAccountToken: true). Fix: set automountServiceAccountToken: false; mount a projected token with an audience if the app needs one.'],
+];
+
+describe('bad input is refused with the construct path, the value and the fix', () => {
+  test.each(cases)('%s', (_name, run, message) => {
+    expect(run).toThrow(message);
+    try { run(); } catch (e) { expect((e as Error).message).toBe(message); }
+  });
+
+  test('a refused app writes no manifest at all, and cdk8s reports the problem with the path', () => {
+    const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'zt-'));
+    const app = new App({ outdir });
+    const ns = new ZeroTrustNamespace(app, 'production');
+    const server = ns.addWorkload('payment-service', { ports: [{ number: 8080, name: 'http' }] });
+    new ServiceLink(ns, 'bad', { from: ns.addWorkload('checkout-api'), to: server, ports: [LinkPort.named('grpc')] });
+    new ZeroTrustNamespace(app, 'risk');
+    expect(() => app.synth()).toThrow('Validation failed with the following errors:\n  [production/bad] port "grpc" is not a container port name of production/payment-service. Fix: use one of its port names (http) or a port number.');
+    expect(fs.readdirSync(outdir)).toEqual([]);
+  });
+
+});

@@ -1,0 +1,40 @@
+import { ApiObject, App } from 'cdk8s';
+import { Construct } from 'constructs';
+import { ILayerRenderer, IstioRenderer, LinkPort, NamespaceRenderContext, NetworkPolicyRenderer, ZeroTrustNamespace } from '../../lib';
+
+/** A made-up third layer: one object per inbound link, to prove layers plug in without touching constructs. */
+class AuditLogRenderer implements ILayerRenderer {
+  public readonly layerName = 'AuditLog';
+  public render(ctx: NamespaceRenderContext): void {
+    const scope = new Construct(ctx.scope, this.layerName);
+    new ApiObject(scope, 'paths', {
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: 'declared-paths', namespace: ctx.namespace.name },
+      data: { paths: ctx.inbound.map(l => `${l.from.principal} -> ${l.to.name}:${l.ports.map(p => p.port).join(',')}`).join('\n') },
+    });
+  }
+}
+
+describe('layers are pluggable', () => {
+  function build(renderers?: ILayerRenderer[]) {
+    const app = new App();
+    const ns = new ZeroTrustNamespace(app, 'production', { renderers });
+    const payments = ns.addWorkload('payment-service');
+    payments.allowFrom(ns.addWorkload('checkout-api'), { ports: [LinkPort.tcp(8080)] });
+    return ns.toJson();
+  }
+
+  test('a third layer reads the same intent and adds its objects beside the others', () => {
+    const manifests = build([new NetworkPolicyRenderer(), new IstioRenderer(), new AuditLogRenderer()]);
+    const cm = manifests.find(m => m.kind === 'ConfigMap');
+    expect(cm.data.paths).toBe('cluster.local/ns/production/sa/checkout-api -> payment-service:8080');
+    expect(manifests.filter(m => m.kind === 'NetworkPolicy').length).toBeGreaterThan(0);
+    expect(manifests.filter(m => m.kind === 'AuthorizationPolicy').length).toBeGreaterThan(0);
+  });
+
+  test('each layer renders on its own: NetworkPolicy only, or Istio only', () => {
+    expect(new Set(build([new NetworkPolicyRenderer()]).map(m => m.kind))).toEqual(new Set(['Namespace', 'ServiceAccount', 'NetworkPolicy']));
+    expect(new Set(build([new IstioRenderer()]).map(m => m.kind))).toEqual(new Set(['Namespace', 'ServiceAccount', 'PeerAuthentication', 'AuthorizationPolicy']));
+  });
+});

@@ -1,0 +1,33 @@
+import { App } from 'cdk8s';
+import { quickstart } from '../../examples/quickstart/quickstart';
+import { referenceScenario } from '../../examples/reference/scenario';
+import { ZeroTrustMode, ZeroTrustNamespace } from '../../lib';
+import { examineSchema } from '../support/schema';
+import { synthApp } from '../support/synth';
+
+describe('every emitted object validates against the real schemas', () => {
+  test.each([
+    ['reference scenario', (app: App) => referenceScenario(app)],
+    ['quick start', (app: App) => quickstart(app)],
+    ['audit mode with a revision and monitoring', (app: App) => new ZeroTrustNamespace(app, 'audit', {
+      mode: ZeroTrustMode.AUDIT, controlPlane: { revision: 'stable' }, monitoring: { namespace: 'monitoring' },
+    }).addWorkload('api')],
+  ])('%s', (_name, build) => {
+    const app = new App();
+    build(app);
+    const manifests = synthApp(app);
+    expect(manifests.length).toBeGreaterThan(0);
+    expect(examineSchema(manifests)).toEqual([]);
+  });
+
+  test('the checker itself catches a misspelled policy field and an unknown kind', () => {
+    const typo = { apiVersion: 'security.istio.io/v1', kind: 'AuthorizationPolicy', metadata: { name: 'x', namespace: 'y' }, spec: { rules: [{ form: [] }] } };
+    const badPort = { apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name: 'x' }, spec: { podSelector: 'everything' } };
+    const unknown = { apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w' } };
+    const problems = examineSchema([typo, badPort, unknown]);
+    expect(problems).toHaveLength(3);
+    expect(problems[0]).toMatch(/AuthorizationPolicy y\/x: .*additionalProperty.*form/);
+    expect(problems[1]).toMatch(/NetworkPolicy \/x: .*podSelector/);
+    expect(problems[2]).toBe('Widget /w: no schema known for example.com/v1 Widget');
+  });
+});
