@@ -171,11 +171,14 @@ export function meshVerdict(manifests: Manifest[], dst: Pod, req: MeshRequest): 
   return rulesOf('ALLOW').some(r => ruleMatches(r, req, requestPrincipal, claims)) ? 200 : 403;
 }
 
-/** Same evaluation, but over the dry-run policies only: what enforce mode would answer (the "shadow" verdict). */
+/**
+ * The verdict Istio reports for dry-run policies: Envoy's shadow RBAC is built from the
+ * dry-run AuthorizationPolicies alone, so they are evaluated as if they were the only ones.
+ */
 export function shadowVerdict(manifests: Manifest[], dst: Pod, req: MeshRequest): Verdict {
-  const promoted = manifests.map(m => (m.kind === 'AuthorizationPolicy' && m.metadata.annotations?.['istio.io/dry-run'] === 'true')
-    ? { ...m, metadata: { ...m.metadata, annotations: {} } } : m);
-  return meshVerdict(promoted, dst, req);
+  const dryRunOnly = manifests.filter(m => m.kind !== 'AuthorizationPolicy' || m.metadata.annotations?.['istio.io/dry-run'] === 'true')
+    .map(m => (m.kind === 'AuthorizationPolicy' ? { ...m, metadata: { ...m.metadata, annotations: {} } } : m));
+  return meshVerdict(dryRunOnly, dst, req);
 }
 
 /** How the client's sidecar handles an outbound call to a hostname. */
