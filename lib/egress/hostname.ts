@@ -13,7 +13,7 @@ export function assertExternalHostname(scope: IConstruct, host: string): void {
   const fail = (problem: string, fix: string) => { throw zeroTrustError(scope, `host "${host}" ${problem}`, fix); };
   if (typeof host !== 'string' || host.length === 0) fail('is empty', 'give the bare hostname, for example "api.stripe.com"');
   const scheme = /^([a-zA-Z][a-zA-Z0-9+.-]*):\/\//.exec(host);
-  if (scheme) fail(`has a scheme ("${scheme[1]}://")`, `give the bare hostname without scheme or path, for example "${bare(host)}", and the port in "ports"`);
+  if (scheme) fail(`has a scheme ("${scheme[1]}://")`, `give the bare hostname without scheme or path, for example "${bare(host)}"`);
   if (/[/?#]/.test(host)) fail('has a path', `give the bare hostname without scheme or path, for example "${bare(host)}"`);
   if (isIP(host) || isIP(host.replace(/^\[|\]$/g, ''))) fail('is an IP address', 'use AddressEgress with a CIDR such as "203.0.113.10/32"');
   if (host.includes(':')) fail('has a port', `give the bare hostname "${host.split(':')[0]}" and the port in "ports"`);
