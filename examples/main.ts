@@ -1,9 +1,9 @@
 // Entry point of `cdk8s synth` (see cdk8s.yaml): builds every example into its own folder of dist/.
 import * as path from 'path';
 import { App } from 'cdk8s';
+import { edgesExample } from './edges/edges';
 import { quickstart } from './quickstart/quickstart';
 import { referenceScenario } from './reference/scenario';
-import { edgesExample } from './edges/edges';
 
 const outRoot = process.env.CDK8S_OUTDIR ?? 'dist';
 

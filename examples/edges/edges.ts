@@ -1,10 +1,10 @@
 import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
+import { deployApp } from './deploy';
 import {
   AddressEgress, ExternalPort, HostEgress, IdentityAwareEntryPoint, LinkPort, ServiceLink,
   ZeroTrustAlerts, ZeroTrustMode, ZeroTrustNamespace, ZeroTrustWorkload,
 } from '../../lib';
-import { deployApp } from './deploy';
 
 const MONITORING = { namespace: 'monitoring' };
 

@@ -156,7 +156,8 @@ function checkAlertLabels(scope: IConstruct, labels: { [key: string]: string }):
   return sortedLabels(labels);
 }
 
-function settings(scope: IConstruct, what: string, o: ZeroTrustAlertOptions | undefined, labels: { [key: string]: string }): AlertSettings | undefined {
+function settings(scope: IConstruct, what: string, o: ZeroTrustAlertOptions | undefined,
+  labels: { [key: string]: string }): AlertSettings | undefined {
   if (o?.enabled === false) return undefined;
   const threshold = o?.threshold ?? 0;
   if (typeof threshold !== 'number' || !Number.isFinite(threshold) || threshold < 0) {

@@ -1,3 +1,5 @@
+// Address arithmetic is bit arithmetic: masks, shifts and ORs on BigInts.
+/* eslint-disable no-bitwise */
 import { isIPv4, isIPv6 } from 'net';
 import { IConstruct } from 'constructs';
 import { zeroTrustError } from '../errors';

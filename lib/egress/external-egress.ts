@@ -3,9 +3,9 @@ import { compareCidrs, isStrictSubnet, parseCidr } from './cidr';
 import { ExternalPort, externalPortIntents } from './external-port';
 import { assertExternalHostname } from './hostname';
 import { zeroTrustError } from '../errors';
+import { workloadIntent } from '../link/service-link';
 import { AddressRangeIntent, ExternalEgressIntent, ExternalProtocol, ExternalTargetKind } from '../model/edge-intent';
 import { ZeroTrustRegistry } from '../model/registry';
-import { workloadIntent } from '../link/service-link';
 import { assertDns1123Label } from '../validation';
 import { IZeroTrustWorkload } from '../workload/workload';
 

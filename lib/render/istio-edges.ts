@@ -86,7 +86,7 @@ export function addRoute(scope: Construct, ns: string, ep: EntryPointIntent): vo
  * across the namespace's workloads. UDP is left out: the sidecar does not proxy it.
  */
 export function addServiceEntries(scope: Construct, ns: string, egress: ExternalEgressIntent[]): void {
-  const byName = new Map<string, { hosts: string[]; addresses?: string[]; resolution: ServiceEntrySpecResolution; ports: Map<string, ExternalPortIntent> }>();
+  const byName = new Map<string, RegisteredTarget>();
   for (const e of egress) {
     const proxied = e.ports.filter(p => p.protocol !== ExternalProtocol.UDP);
     if (proxied.length === 0) continue;
@@ -147,6 +147,14 @@ export function addAuditSidecar(scope: Construct, ns: string, workload: Workload
       outboundTrafficPolicy: { mode: SidecarSpecOutboundTrafficPolicyMode.ALLOW_UNDERSCORE_ANY },
     },
   });
+}
+
+/** One outside target as the namespace's ServiceEntry will register it. */
+interface RegisteredTarget {
+  readonly hosts: string[];
+  readonly addresses?: string[];
+  readonly resolution: ServiceEntrySpecResolution;
+  readonly ports: Map<string, ExternalPortIntent>;
 }
 
 function dashed(text: string): string {

@@ -1,5 +1,6 @@
 import { Construct } from 'constructs';
 import { linksByWorkload } from './group';
+import { addAuditSidecar, addRegistryOnlySidecar, addRequestAuthentication, addRoute, addServiceEntries, entryPointRules } from './istio-edges';
 import { ILayerRenderer, NamespaceRenderContext } from './renderer';
 import {
   AuthorizationPolicy,
@@ -9,7 +10,6 @@ import {
   PeerAuthentication,
   PeerAuthenticationSpecMtlsMode,
 } from '../imports/istio-security.istio.io';
-import { addAuditSidecar, addRegistryOnlySidecar, addRequestAuthentication, addRoute, addServiceEntries, entryPointRules } from './istio-edges';
 import { EntryPointIntent } from '../model/edge-intent';
 import { LinkIntent, TransportProtocol, WorkloadIntent, ZeroTrustMode } from '../model/intent';
 import { compareStrings, sortedLabels } from '../model/order';

@@ -1,8 +1,8 @@
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { groupPeersByPorts, linksByWorkload, PeerGroup } from './group';
-import { ILayerRenderer, NamespaceRenderContext } from './renderer';
 import { externalEgressRules, gatewayIngressRules, isAuditing, namespaceWideSelector } from './network-policy-edges';
+import { ILayerRenderer, NamespaceRenderContext } from './renderer';
 import { PlatformEndpointIntent, PortIntent, WorkloadIntent, ZeroTrustMode } from '../model/intent';
 import { compareStrings, sortedLabels } from '../model/order';
 
@@ -90,7 +90,8 @@ function groupByWorkload<T>(items: T[], workloadOf: (item: T) => WorkloadIntent)
 }
 
 /** Every workload named by links or edge declarations, with its pod labels, in name order. */
-function workloadsOf<A, B>(a: Map<string, A[]>, endOfA: (x: A) => WorkloadIntent, b: Map<string, B[]>, endOfB: (x: B) => WorkloadIntent): [string, { [key: string]: string }][] {
+function workloadsOf<A, B>(a: Map<string, A[]>, endOfA: (x: A) => WorkloadIntent,
+  b: Map<string, B[]>, endOfB: (x: B) => WorkloadIntent): [string, { [key: string]: string }][] {
   const labels = new Map<string, { [key: string]: string }>();
   for (const [name, items] of a) labels.set(name, sortedLabels(endOfA(items[0]).podLabels));
   for (const [name, items] of b) if (!labels.has(name)) labels.set(name, sortedLabels(endOfB(items[0]).podLabels));

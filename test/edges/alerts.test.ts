@@ -51,7 +51,10 @@ describe('ZeroTrustAlerts', () => {
 
   test('thresholds, windows, durations, severities and labels are the user\'s', () => {
     const rule = build({
-      name: 'mesh-alerts', ruleNamespace: 'observability', ruleLabels: { release: 'kube-prometheus' }, alertLabels: { team: 'platform' },
+      name: 'mesh-alerts',
+      ruleNamespace: 'observability',
+      ruleLabels: { release: 'kube-prometheus' },
+      alertLabels: { team: 'platform' },
       deniedCalls: { threshold: 0.5, window: '10m', for: '15m', severity: 'critical' },
       mtlsHandshakeFailures: { threshold: 1, window: '1m', for: '2m' },
     });

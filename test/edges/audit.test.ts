@@ -20,7 +20,8 @@ function declareEverything(mode: ZeroTrustMode) {
   scorer.allowFrom(api, { ports: [LinkPort.tcp(9090)] });
   new HostEgress(shop, 'api-to-stripe', { from: api, host: 'api.stripe.com', ports: [ExternalPort.https()], addresses: ['198.51.100.0/24'] });
   new IdentityAwareEntryPoint(shop, 'web-entry', {
-    workload: web, ports: [LinkPort.named('http')],
+    workload: web,
+    ports: [LinkPort.named('http')],
     oidc: { issuer: 'https://login.example.com', jwksUri: 'https://login.example.com/jwks' },
     requiredClaims: [{ claim: 'groups', values: ['staff'] }],
   });

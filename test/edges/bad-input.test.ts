@@ -43,7 +43,6 @@ const cases: [string, () => unknown, string][] = [
   ['issuer over plain http', oidc({ issuer: 'http://login.example.com' }),
     '[tools/entry] issuer "http://login.example.com" is not an https URL. Fix: use the issuer URL from your identity provider\'s discovery document, for example "https://login.example.com"; tokens from a plain-http issuer can be forged in transit.'],
   ['issuer that is no URL', oidc({ issuer: 'login.example.com' }),
-    
     '[tools/entry] issuer "login.example.com" is not an https URL. Fix: use the issuer URL from your identity provider\'s discovery document, for example "https://login.example.com"; tokens from a plain-http issuer can be forged in transit.'],
   ['jwksUri over plain http', oidc({ jwksUri: 'http://login.example.com/jwks' }),
     '[tools/entry] jwksUri "http://login.example.com/jwks" is not an https URL. Fix: use the https JWKS endpoint of the issuer.'],
@@ -80,7 +79,7 @@ const cases: [string, () => unknown, string][] = [
     const other = ZeroTrustWorkload.fromAttributes(ns, 'other', { name: 'other', namespace: 'elsewhere', serviceAccountName: 'other', podLabels: { app: 'other' } });
     new IdentityAwareEntryPoint(ns, 'entry', { workload: other, ...ENTRY });
   },
-    '[tools/entry] "workload" (tools/other) is not a workload of a zero-trust namespace of this app, so its policies could not be emitted. Fix: declare the application with zeroTrustNamespace.addWorkload() or adopt().'],
+  '[tools/entry] "workload" (tools/other) is not a workload of a zero-trust namespace of this app, so its policies could not be emitted. Fix: declare the application with zeroTrustNamespace.addWorkload() or adopt().'],
   ['route host with a scheme', entry({ route: { hosts: ['https://admin.example.com'], tlsCredentialName: 'tls', servicePort: 80 } }),
     '[tools/entry] host "https://admin.example.com" has a scheme ("https://"). Fix: give the bare hostname without scheme or path, for example "admin.example.com".'],
   ['two entry points for one app and issuer', () => {
@@ -88,7 +87,7 @@ const cases: [string, () => unknown, string][] = [
     new IdentityAwareEntryPoint(ns, 'a', { workload: panel, ...ENTRY });
     new IdentityAwareEntryPoint(ns, 'b', { workload: panel, ...ENTRY });
   },
-    '[tools/b] entry point tools/admin-panel for issuer https://login.example.com is already declared at tools/a. Fix: remove the duplicate declaration.'],
+  '[tools/b] entry point tools/admin-panel for issuer https://login.example.com is already declared at tools/a. Fix: remove the duplicate declaration.'],
   // Controlled egress
   ['malformed CIDR', address({ cidr: '203.0.113.0/33' }),
     '[tools/out] CIDR "203.0.113.0/33" is not a valid CIDR. Fix: write an IPv4 or IPv6 network with its prefix length, for example "203.0.113.0/24" or "2001:db8::/32".'],
@@ -135,13 +134,13 @@ const cases: [string, () => unknown, string][] = [
     const other = ZeroTrustWorkload.fromAttributes(ns, 'other', { name: 'other', namespace: 'elsewhere', serviceAccountName: 'other', podLabels: { app: 'other' } });
     new AddressEgress(ns, 'out', { from: other, cidr: '203.0.113.0/24', ports: [ExternalPort.tcp(443)] });
   },
-    '[tools/out] "from" (tools/other) is not a workload of a zero-trust namespace of this app, so its egress could not be opened. Fix: declare the workload with zeroTrustNamespace.addWorkload() or adopt().'],
+  '[tools/out] "from" (tools/other) is not a workload of a zero-trust namespace of this app, so its egress could not be opened. Fix: declare the workload with zeroTrustNamespace.addWorkload() or adopt().'],
   ['duplicate egress', () => {
     const { ns, panel } = setting();
     new HostEgress(ns, 'a', { from: panel, host: 'api.stripe.com', ports: [ExternalPort.https()], addresses: ['198.51.100.0/24'] });
     new HostEgress(ns, 'b', { from: panel, host: 'api.stripe.com', ports: [ExternalPort.https()], addresses: ['198.51.100.0/24'] });
   },
-    '[tools/b] egress tools/admin-panel -> api.stripe.com [HTTPS/443] is already declared at tools/a. Fix: remove the duplicate declaration.'],
+  '[tools/b] egress tools/admin-panel -> api.stripe.com [HTTPS/443] is already declared at tools/a. Fix: remove the duplicate declaration.'],
   // Modes
   ['unknown namespace mode', () => new ZeroTrustNamespace(new App(), 'shop', { mode: 'dry-run' as ZeroTrustMode }),
     '[shop] mode "dry-run" is unknown. Fix: use ZeroTrustMode.ENFORCE or ZeroTrustMode.AUDIT.'],
@@ -169,7 +168,7 @@ const cases: [string, () => unknown, string][] = [
     const ns = new ZeroTrustNamespace(app, 'shop', { monitoring: { namespace: 'monitoring' } });
     new ZeroTrustAlerts(new Chart(app, 'rules'), 'alerts', { namespaces: [ns] });
   },
-    '[rules/alerts] the PrometheusRule has no namespace (the enclosing chart sets none). Fix: set ruleNamespace, e.g. "monitoring".'],
+  '[rules/alerts] the PrometheusRule has no namespace (the enclosing chart sets none). Fix: set ruleNamespace, e.g. "monitoring".'],
 ];
 
 describe('bad input is refused with a message naming the path, the value and the fix', () => {

@@ -8,8 +8,12 @@ import { find, synthApp } from '../support/synth';
 
 const GATEWAY_PRINCIPAL = 'cluster.local/ns/istio-system/sa/istio-ingressgateway-service-account';
 const gatewayPod: Pod = {
-  namespace: 'istio-system', name: 'istio-ingressgateway', labels: { istio: 'ingressgateway', app: 'istio-ingressgateway' },
-  serviceAccount: 'istio-ingressgateway-service-account', ports: [{ port: 8443, protocol: 'TCP' }], sidecar: true,
+  namespace: 'istio-system',
+  name: 'istio-ingressgateway',
+  labels: { istio: 'ingressgateway', app: 'istio-ingressgateway' },
+  serviceAccount: 'istio-ingressgateway-service-account',
+  ports: [{ port: 8443, protocol: 'TCP' }],
+  sidecar: true,
 };
 const egressGatewayPod: Pod = { ...gatewayPod, name: 'istio-egressgateway', labels: { istio: 'egressgateway' }, serviceAccount: 'istio-egressgateway-service-account' };
 
@@ -130,7 +134,8 @@ describe('identity-aware entry point options', () => {
   test('methods and paths narrow what people may do', () => {
     const { manifests, wiki } = build({ http: { methods: ['GET'], paths: ['/pages/*'] } });
     const claims = { device: { compliant: 'true' }, groups: ['wiki-admins'] };
-    const req = (method: string, path: string) => meshVerdict(manifests, wiki, { principal: GATEWAY_PRINCIPAL, port: 3000, method, path, token: tok(claims) });
+    const req = (method: string, path: string) =>
+      meshVerdict(manifests, wiki, { principal: GATEWAY_PRINCIPAL, port: 3000, method, path, token: tok(claims) });
     expect(req('GET', '/pages/home')).toBe(200);
     expect(req('POST', '/pages/home')).toBe(403);
     expect(req('GET', '/admin')).toBe(403);
