@@ -3,8 +3,8 @@ import * as os from 'os';
 import * as path from 'path';
 import { App } from 'cdk8s';
 import * as YAML from 'yaml';
-import { edgesExample, EXAMPLE_ISSUER } from '../../examples/edges/edges';
 import { l4EgressToAddress, l4PodToPod, meshVerdict, outboundRoute, policiesOn } from './support/edge-eval';
+import { edgesExample, EXAMPLE_ISSUER } from '../../examples/edges/edges';
 import { Pod, podsOf } from '../support/policy-eval';
 import { examineSchema } from '../support/schema';
 import { chartYaml } from '../support/synth';
@@ -37,7 +37,10 @@ describe('examples/edges, as written to dist/edges', () => {
   test('done when: the admin panel admits an engineering+MFA token through the gateway, and nothing else', () => {
     const panel = pod('admin-panel');
     const req = (principal: string | undefined, claims?: object) => meshVerdict(manifests, panel, {
-      principal, port: 8080, method: 'GET', path: '/',
+      principal,
+      port: 8080,
+      method: 'GET',
+      path: '/',
       token: claims ? { iss: EXAMPLE_ISSUER, sub: 'alice', aud: ['admin-panel'], claims } : undefined,
     });
     const gw = 'cluster.local/ns/istio-system/sa/istio-ingressgateway-service-account';
