@@ -106,6 +106,10 @@ new YamlFile(project, 'cdk8s.yaml', {
     output: 'dist',
   },
 });
+project.addTask('bench:synth', {
+  description: 'Print how synthesis time and output grow with workloads and links',
+  exec: 'ts-node --transpile-only bench/synth.ts',
+});
 project.addTask('import:istio', {
   description: 'Regenerate lib/imports from the Istio CRDs in ../shared (maintainers only; the output is committed)',
   steps: [

@@ -36,9 +36,13 @@ export interface ServiceLinkProps extends ServiceLinkOptions {
  * for the client's principal only, on those ports (and methods and paths).
  */
 export class ServiceLink extends Construct {
+  /** The client. */
   public readonly from: IZeroTrustWorkload;
+  /** The server. */
   public readonly to: IZeroTrustWorkload;
+  /** Ports as declared (resolved to pod ports at synth). */
   public readonly ports: LinkPort[];
+  /** HTTP constraints, if any. */
   public readonly http?: HttpMatch;
 
   constructor(scope: Construct, id: string, props: ServiceLinkProps) {

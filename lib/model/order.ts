@@ -3,9 +3,12 @@ export function compareStrings(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-/** Sorts a copy by a string key. */
+/** Sorts a copy by a string key, computing each key once. */
 export function sortBy<T>(items: readonly T[], key: (item: T) => string): T[] {
-  return [...items].sort((a, b) => compareStrings(key(a), key(b)));
+  return items
+    .map(item => ({ item, key: key(item) }))
+    .sort((a, b) => compareStrings(a.key, b.key))
+    .map(entry => entry.item);
 }
 
 /** Copies labels with keys in sorted order, so serialized selectors are stable. */

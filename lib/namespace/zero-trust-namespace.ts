@@ -10,7 +10,7 @@ import { zeroTrustError } from '../errors';
 import { portKey } from '../link/resolve-ports';
 import { ServiceLink, workloadIntent } from '../link/service-link';
 import { LinkIntent, NamespaceIntent, TransportProtocol, ZeroTrustMode } from '../model/intent';
-import { compareStrings } from '../model/order';
+import { sortBy } from '../model/order';
 import { ZeroTrustRegistry } from '../model/registry';
 import { IstioRenderer } from '../render/istio-renderer';
 import { NetworkPolicyRenderer, SIDECAR_METRICS_PORTS } from '../render/network-policy-renderer';
@@ -79,8 +79,11 @@ const RENDERED = 'Rendered';
  * that touches them opens exactly its path, merged per workload.
  */
 export class ZeroTrustNamespace extends Chart {
+  /** Namespace name. */
   public readonly name: string;
+  /** SPIFFE trust domain of the principals of its workloads. */
   public readonly trustDomain: string;
+  /** Enforcement mode. */
   public readonly mode: ZeroTrustMode;
   private readonly intent: NamespaceIntent;
   private readonly renderers: ILayerRenderer[];
@@ -133,7 +136,8 @@ export class ZeroTrustNamespace extends Chart {
     this.node.tryRemoveChild(RENDERED);
     const scope = new Construct(this, RENDERED);
     const registry = ZeroTrustRegistry.of(this);
-    const links = registry.links<ServiceLink>().map(l => l.toIntent()).sort(compareLinks);
+    const touching = registry.links<ServiceLink>().filter(l => l.from.namespace === this.name || l.to.namespace === this.name);
+    const links = sortBy(touching.map(l => l.toIntent()), linkKey);
     const context = {
       scope,
       namespace: this.intent,
@@ -202,8 +206,4 @@ function edgeSortKey(workload: string, name: string, intent: { path: string }): 
 function linkKey(l: LinkIntent): string {
   const http = l.http ? `${(l.http.methods ?? []).join(',')} ${(l.http.paths ?? []).join(',')}` : '';
   return `${l.from.namespace}/${l.from.name} ${l.to.namespace}/${l.to.name} ${l.ports.map(portKey).join(',')} ${http}`;
-}
-
-function compareLinks(a: LinkIntent, b: LinkIntent): number {
-  return compareStrings(linkKey(a), linkKey(b));
 }
