@@ -75,7 +75,9 @@ export interface IdentityAwareEntryPointProps {
  * required claim. A request without a token has no request principal, so it is refused.
  */
 export class IdentityAwareEntryPoint extends Construct {
+  /** The application people reach. */
   public readonly workload: IZeroTrustWorkload;
+  /** Readable name used in object names. */
   public readonly name: string;
   private readonly ports: LinkPort[];
   private readonly gateway: GatewayIntent;

@@ -54,7 +54,9 @@ export interface HostEgressProps extends ExternalEgressBaseProps {
 
 /** The common part: validation, registration, intent. */
 abstract class ExternalEgressBase extends Construct {
+  /** The workload that calls out. */
   public readonly from: IZeroTrustWorkload;
+  /** Readable name used in object names. */
   public readonly name: string;
   protected readonly portIntents: ReturnType<typeof externalPortIntents>;
 
@@ -81,7 +83,9 @@ abstract class ExternalEgressBase extends Construct {
  * the range when the namespace runs in registry-only mode.
  */
 export class AddressEgress extends ExternalEgressBase {
+  /** The outside range, canonical. */
   public readonly cidr: string;
+  /** Sub-ranges that stay closed, canonical and sorted. */
   public readonly except: string[];
 
   constructor(scope: Construct, id: string, props: AddressEgressProps) {
@@ -92,10 +96,12 @@ export class AddressEgress extends ExternalEgressBase {
     ZeroTrustRegistry.of(this).addEdge(this);
   }
 
+  /** Identity of the declaration: the same workload, range and ports twice is a duplicate. */
   public get declarationKey(): string {
     return `egress ${this.from.namespace}/${this.from.name} -> ${this.cidr} except [${this.except.join(',')}] [${this.portIntents.map(p => `${p.protocol}/${p.port}`).join(',')}]`;
   }
 
+  /** The declaration as renderers see it. */
   public toIntent(): ExternalEgressIntent {
     return {
       path: this.node.path,
@@ -115,7 +121,9 @@ export class AddressEgress extends ExternalEgressBase {
  * host's address ranges at L4 for this workload only.
  */
 export class HostEgress extends ExternalEgressBase {
+  /** The outside host, without a trailing dot. */
   public readonly host: string;
+  /** The ranges opened at L4, canonical and sorted. */
   public readonly addresses: string[];
 
   constructor(scope: Construct, id: string, props: HostEgressProps) {
@@ -137,10 +145,12 @@ export class HostEgress extends ExternalEgressBase {
     ZeroTrustRegistry.of(this).addEdge(this);
   }
 
+  /** Identity of the declaration: the same workload, host and ports twice is a duplicate. */
   public get declarationKey(): string {
     return `egress ${this.from.namespace}/${this.from.name} -> ${this.host} [${this.portIntents.map(p => `${p.protocol}/${p.port}`).join(',')}]`;
   }
 
+  /** The declaration as renderers see it. */
   public toIntent(): ExternalEgressIntent {
     return {
       path: this.node.path,

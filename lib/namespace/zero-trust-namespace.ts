@@ -144,12 +144,10 @@ export class ZeroTrustNamespace extends Chart {
       workloads: registry.workloadsIn<ZeroTrustWorkload>(this.name).map(workloadIntent),
       inbound: links.filter(l => l.to.managed && l.to.namespace === this.name),
       outbound: links.filter(l => l.from.managed && l.from.namespace === this.name),
-      externalEgress: [...registry.edges(AddressEgress), ...registry.edges(HostEgress)]
-        .filter(e => e.from.namespace === this.name).map(e => e.toIntent())
-        .sort((a, b) => compareStrings(edgeSortKey(a.from.name, a.name, a), edgeSortKey(b.from.name, b.name, b))),
-      entryPoints: registry.edges(IdentityAwareEntryPoint)
-        .filter(e => e.workload.namespace === this.name).map(e => e.toIntent())
-        .sort((a, b) => compareStrings(edgeSortKey(a.workload.name, a.name, a), edgeSortKey(b.workload.name, b.name, b))),
+      externalEgress: sortBy([...registry.edges(AddressEgress), ...registry.edges(HostEgress)]
+        .filter(e => e.from.namespace === this.name).map(e => e.toIntent()), e => edgeSortKey(e.from.name, e.name, e)),
+      entryPoints: sortBy(registry.edges(IdentityAwareEntryPoint)
+        .filter(e => e.workload.namespace === this.name).map(e => e.toIntent()), e => edgeSortKey(e.workload.name, e.name, e)),
     };
     for (const renderer of this.renderers) renderer.render(context);
   }
