@@ -4,7 +4,7 @@ import { IdentityAwareEntryPoint, LinkPort, ZeroTrustNamespace } from '../../lib
 import { l4PodToPod, meshVerdict, MeshRequest, Token } from './support/edge-eval';
 import { Pod, podsOf } from '../support/policy-eval';
 import { examineSchema } from '../support/schema';
-import { find, synthApp } from '../support/synth';
+import { chartYaml, find, synthApp } from '../support/synth';
 
 const GATEWAY_PRINCIPAL = 'cluster.local/ns/istio-system/sa/istio-ingressgateway-service-account';
 const gatewayPod: Pod = {
@@ -154,5 +154,32 @@ describe('identity-aware entry point options', () => {
     // The bot's link still works without a token, on its own methods and paths only.
     expect(meshVerdict(manifests, wiki, { principal: 'cluster.local/ns/tools/sa/bot', port: 3000, method: 'GET', path: '/api/x' })).toBe(200);
     expect(meshVerdict(manifests, wiki, { principal: 'cluster.local/ns/tools/sa/bot', port: 3000, method: 'GET', path: '/pages/x' })).toBe(403);
+  });
+});
+
+describe('entry points are deterministic', () => {
+  test('two issuers on one app, declared in either order, give byte-identical YAML with one policy per kind', () => {
+    const declare = (reverse: boolean) => {
+      const app = new App();
+      const ns = new ZeroTrustNamespace(app, 'tools');
+      const wiki = ns.addWorkload('wiki', { ports: [{ number: 3000, name: 'http' }] });
+      const issuers = ['https://b.example.com', 'https://a.example.com'];
+      for (const issuer of reverse ? [...issuers].reverse() : issuers) {
+        new IdentityAwareEntryPoint(ns, `entry-${issuer.slice(8, 9)}`, {
+          workload: wiki, ports: [LinkPort.tcp(3000)],
+          oidc: { issuer, jwksUri: `${issuer}/jwks`, audiences: ['wiki', 'docs'] },
+          requiredClaims: [{ claim: 'groups', values: ['writers', 'editors'] }, { claim: 'amr', values: ['mfa'] }],
+        });
+      }
+      return { yaml: chartYaml(ns), manifests: synthApp(app) };
+    };
+    const forward = declare(false);
+    expect(declare(true).yaml).toBe(forward.yaml);
+    expect(forward.manifests.filter(m => m.kind === 'RequestAuthentication').map(m => m.spec.jwtRules.map((r: any) => r.issuer)))
+      .toEqual([['https://a.example.com', 'https://b.example.com']]);
+    const policy = find(forward.manifests, 'AuthorizationPolicy', 'wiki-ingress');
+    expect(policy.spec.rules.map((r: any) => r.from[0].source.requestPrincipals[0])).toEqual(['https://a.example.com/*', 'https://b.example.com/*']);
+    expect(policy.spec.rules[0].when[1]).toEqual({ key: 'request.auth.claims[groups]', values: ['editors', 'writers'] });
+    expect(forward.manifests.filter(m => m.kind === 'NetworkPolicy' && m.metadata.name === 'wiki-ingress')[0].spec.ingress).toHaveLength(1);
   });
 });
