@@ -8,7 +8,7 @@ import { LinkPort } from '../link/link-port';
 import { checkLinkPortShape, resolveLinkPorts } from '../link/resolve-ports';
 import { workloadIntent } from '../link/service-link';
 import { ClaimIntent, EntryPointIntent, EntryRouteIntent, GatewayIntent, JwtIntent } from '../model/edge-intent';
-import { TransportProtocol } from '../model/intent';
+import { PortIntent, TransportProtocol } from '../model/intent';
 import { ZeroTrustRegistry } from '../model/registry';
 import { findZeroTrustNamespace } from '../namespace/lookup';
 import { assertDns1123Label, assertPortNumber } from '../validation';
@@ -126,6 +126,7 @@ export class IdentityAwareEntryPoint extends Construct {
     if (udp) {
       throw zeroTrustError(this, `port ${udp.port}/${udp.protocol} is not TCP, and the gateway speaks HTTP`, 'use the TCP port the app serves HTTP on');
     }
+    if (this.route) checkRoutedPort(this, this.workload, this.route.servicePort, ports);
     return {
       path: this.node.path,
       name: this.name,
@@ -147,6 +148,19 @@ function checkApp(scope: IConstruct, workload: IZeroTrustWorkload): IZeroTrustWo
       'declare the application with zeroTrustNamespace.addWorkload() or adopt()');
   }
   return workload;
+}
+
+/**
+ * When the app's Service ports are known, the routed Service port must exist and lead to
+ * a pod port this entry point opens; otherwise the gateway would route into a closed port.
+ */
+function checkRoutedPort(scope: IConstruct, workload: IZeroTrustWorkload, servicePort: number, ports: PortIntent[]): void {
+  if (workload.servicePorts.length === 0) return;
+  const [target] = resolveLinkPorts(scope, workload, [LinkPort.service(servicePort)]);
+  if (!ports.some(p => p.protocol === target.protocol && target.port >= p.port && target.port <= (p.endPort ?? p.port))) {
+    throw zeroTrustError(scope, `route.servicePort ${servicePort} leads to pod port ${target.port}, which this entry point does not open (${ports.map(p => p.port).join(', ')})`,
+      `add pod port ${target.port} to "ports", or route to the Service port of an opened pod port`);
+  }
 }
 
 function routeIntent(scope: IConstruct, route: EntryRouteOptions, workloadName: string): EntryRouteIntent {

@@ -1,4 +1,4 @@
-import { App, Chart } from 'cdk8s';
+import { App, Chart, Testing } from 'cdk8s';
 import {
   AddressEgress, AddressEgressProps, ExternalPort, HostEgress, HostEgressProps, IdentityAwareEntryPoint, IdentityAwareEntryPointProps,
   LinkPort, ZeroTrustAlerts, ZeroTrustAlertsProps, ZeroTrustMode, ZeroTrustNamespace, ZeroTrustWorkload,
@@ -6,7 +6,8 @@ import {
 import { synthApp } from '../support/synth';
 
 function setting() {
-  const app = new App();
+  // A temporary outdir: a case that wrongly passed must not write into the repository.
+  const app = Testing.app();
   const ns = new ZeroTrustNamespace(app, 'tools', { monitoring: { namespace: 'monitoring' } });
   const panel = ns.addWorkload('admin-panel', { ports: [{ number: 8080, name: 'http' }, { number: 5353, name: 'mdns', protocol: 'UDP' as any }] });
   return { app, ns, panel };
@@ -21,6 +22,17 @@ const entry = (overrides: Partial<IdentityAwareEntryPointProps>) => () => {
   const { app, ns, panel } = setting();
   new IdentityAwareEntryPoint(ns, 'entry', { workload: panel, ...ENTRY, ...overrides });
   synthApp(app);
+  app.synth();
+};
+/** An app whose Service maps 80 → 8080 and 9090 → 9090, routed on `servicePort`. */
+const routed = (servicePort: number) => () => {
+  const app = Testing.app();
+  const ns = new ZeroTrustNamespace(app, 'tools');
+  const panel = ns.addWorkload('admin-panel', {
+    ports: [{ number: 8080, name: 'http' }, { number: 9090, name: 'metrics' }],
+    servicePorts: [{ port: 80, targetPort: 8080 }, { port: 9090, targetPort: 9090 }],
+  });
+  new IdentityAwareEntryPoint(ns, 'entry', { workload: panel, ...ENTRY, route: { hosts: ['admin.example.com'], tlsCredentialName: 'tls', servicePort } });
   app.synth();
 };
 const oidc = (o: object) => entry({ oidc: { ...ENTRY.oidc, ...o } as any });
@@ -82,6 +94,10 @@ const cases: [string, () => unknown, string][] = [
   '[tools/entry] "workload" (tools/other) is not a workload of a zero-trust namespace of this app, so its policies could not be emitted. Fix: declare the application with zeroTrustNamespace.addWorkload() or adopt().'],
   ['route host with a scheme', entry({ route: { hosts: ['https://admin.example.com'], tlsCredentialName: 'tls', servicePort: 80 } }),
     '[tools/entry] host "https://admin.example.com" has a scheme ("https://"). Fix: give the bare hostname without scheme or path, for example "admin.example.com".'],
+  ['route to a Service port the app does not have', routed(443),
+    '[tools/entry] Service port 443 is not a port of tools/admin-panel\'s Service. Fix: use one of its Service ports (80, 9090), or declare the Service on the workload.'],
+  ['route to a Service port leading to a pod port the entry point does not open', routed(9090),
+    '[tools/entry] route.servicePort 9090 leads to pod port 9090, which this entry point does not open (8080). Fix: add pod port 9090 to "ports", or route to the Service port of an opened pod port.'],
   ['two entry points for one app and issuer', () => {
     const { ns, panel } = setting();
     new IdentityAwareEntryPoint(ns, 'a', { workload: panel, ...ENTRY });
