@@ -20,7 +20,8 @@ function run(size: Size): void {
     // One app in ten is published to people.
     if (i % 10 === 0) {
       new IdentityAwareEntryPoint(ns, `w-${i}-entry`, {
-        workload: w, ports: [LinkPort.named('http')],
+        workload: w,
+        ports: [LinkPort.named('http')],
         oidc: { issuer: 'https://login.example.com', jwksUri: 'https://login.example.com/jwks' },
         requiredClaims: [{ claim: 'groups', values: ['engineering'] }, { claim: 'amr', values: ['mfa'] }],
       });

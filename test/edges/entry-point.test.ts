@@ -166,7 +166,8 @@ describe('entry points are deterministic', () => {
       const issuers = ['https://b.example.com', 'https://a.example.com'];
       for (const issuer of reverse ? [...issuers].reverse() : issuers) {
         new IdentityAwareEntryPoint(ns, `entry-${issuer.slice(8, 9)}`, {
-          workload: wiki, ports: [LinkPort.tcp(3000)],
+          workload: wiki,
+          ports: [LinkPort.tcp(3000)],
           oidc: { issuer, jwksUri: `${issuer}/jwks`, audiences: ['wiki', 'docs'] },
           requiredClaims: [{ claim: 'groups', values: ['writers', 'editors'] }, { claim: 'amr', values: ['mfa'] }],
         });
