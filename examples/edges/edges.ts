@@ -60,7 +60,6 @@ export function controlledEgress(scope: Construct): { namespace: ZeroTrustNamesp
     cidr: '203.0.113.0/24',
     except: ['203.0.113.128/25'],
     ports: [ExternalPort.tls(8443)],
-    name: 'partner-ledger',
   });
   new ServiceLink(shop, 'checkout-to-recommendations', { from: checkout, to: recommendations, ports: [LinkPort.named('http')] });
   return { namespace: shop, workloads: { checkout, 'ledger-sync': ledgerSync, recommendations } };

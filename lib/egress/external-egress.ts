@@ -6,7 +6,6 @@ import { zeroTrustError } from '../errors';
 import { workloadIntent } from '../link/service-link';
 import { AddressRangeIntent, ExternalEgressIntent, ExternalProtocol, ExternalTargetKind } from '../model/edge-intent';
 import { ZeroTrustRegistry } from '../model/registry';
-import { assertDns1123Label } from '../validation';
 import { IZeroTrustWorkload } from '../workload/workload';
 
 /** Options shared by every egress declaration. */
@@ -21,11 +20,6 @@ export interface ExternalEgressBaseProps {
    * @default false
    */
   readonly allowAnyAddressUnsafe?: boolean;
-  /**
-   * Readable name (DNS-1123 label) used in object names.
-   * @default - derived from the target (`api-stripe-com`, `cidr-203-0-113-0-24`)
-   */
-  readonly name?: string;
 }
 
 /** Properties of an AddressEgress. */
@@ -56,17 +50,13 @@ export interface HostEgressProps extends ExternalEgressBaseProps {
 abstract class ExternalEgressBase extends Construct {
   /** The workload that calls out. */
   public readonly from: IZeroTrustWorkload;
-  /** Readable name used in object names. */
-  public readonly name: string;
   protected readonly portIntents: ReturnType<typeof externalPortIntents>;
 
-  protected constructor(scope: Construct, id: string, props: ExternalEgressBaseProps, target: string, defaultName: string,
+  protected constructor(scope: Construct, id: string, props: ExternalEgressBaseProps, target: string,
     checkTarget: (self: IConstruct) => void) {
     super(scope, id);
     checkTarget(this);
     this.from = checkClient(this, props.from);
-    this.name = props.name ?? defaultName;
-    assertDns1123Label(this, 'egress name', this.name);
     this.portIntents = externalPortIntents(this, target, props.ports);
   }
 
@@ -89,11 +79,16 @@ export class AddressEgress extends ExternalEgressBase {
   public readonly except: string[];
 
   constructor(scope: Construct, id: string, props: AddressEgressProps) {
-    super(scope, id, props, `"${props.cidr}"`, `cidr-${String(props.cidr).replace(/[.:/]+/g, '-').replace(/^-|-$/g, '')}`, () => undefined);
+    super(scope, id, props, `"${props.cidr}"`, () => undefined);
     const range = checkRange(this, props.cidr, props.except ?? [], props.allowAnyAddressUnsafe === true);
     this.cidr = range.cidr;
     this.except = range.except;
     ZeroTrustRegistry.of(this).addEdge(this);
+  }
+
+  /** Readable name of the target, used in object names: `cidr-203-0-113-0-24`. */
+  public get name(): string {
+    return `cidr-${dashed(this.cidr)}`;
   }
 
   /** Identity of the declaration: the same workload, range and ports twice is a duplicate. */
@@ -127,8 +122,7 @@ export class HostEgress extends ExternalEgressBase {
   public readonly addresses: string[];
 
   constructor(scope: Construct, id: string, props: HostEgressProps) {
-    super(scope, id, props, `"${props.host}"`, String(props.host).replace(/\.$/, '').replace(/\./g, '-'),
-      self => assertExternalHostname(self, props.host));
+    super(scope, id, props, `"${props.host}"`, self => assertExternalHostname(self, props.host));
     this.host = props.host.replace(/\.$/, '');
     const udp = this.portIntents.find(p => p.protocol === ExternalProtocol.UDP);
     if (udp) {
@@ -143,6 +137,11 @@ export class HostEgress extends ExternalEgressBase {
     const ranges = props.addresses.map(a => parseCidr(this, 'address', a, opt)).sort(compareCidrs);
     this.addresses = [...new Set(ranges.map(r => r.text))];
     ZeroTrustRegistry.of(this).addEdge(this);
+  }
+
+  /** Readable name of the target, used in object names: `api-stripe-com`. */
+  public get name(): string {
+    return dashed(this.host);
   }
 
   /** Identity of the declaration: the same workload, host and ports twice is a duplicate. */
@@ -162,6 +161,11 @@ export class HostEgress extends ExternalEgressBase {
       ports: this.portIntents,
     };
   }
+}
+
+/** Lower-case letters and digits joined by "-": `api.stripe.com` → `api-stripe-com`, `2001:db8::/32` → `2001-db8-32`. */
+function dashed(text: string): string {
+  return text.replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
 }
 
 function checkClient(scope: IConstruct, from: IZeroTrustWorkload): IZeroTrustWorkload {

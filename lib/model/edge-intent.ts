@@ -49,7 +49,7 @@ export enum ExternalTargetKind {
 export interface ExternalEgressIntent {
   /** Construct path of the declaration. */
   readonly path: string;
-  /** Readable name (DNS-1123 label), used in object names. */
+  /** Readable name of the target (`api-stripe-com`, `cidr-203-0-113-0-24`), used in object names. */
   readonly name: string;
   /** The client workload (owned by a zero-trust namespace). */
   readonly from: WorkloadIntent;

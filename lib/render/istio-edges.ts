@@ -91,8 +91,7 @@ export function addServiceEntries(scope: Construct, ns: string, egress: External
     const proxied = e.ports.filter(p => p.protocol !== ExternalProtocol.UDP);
     if (proxied.length === 0) continue;
     const isHost = e.kind === ExternalTargetKind.HOST;
-    const target = isHost ? e.host! : e.addresses.map(a => a.cidr).join(',');
-    const name = `external-${isHost ? dashed(e.host!) : `cidr-${dashed(target)}`}`;
+    const name = `external-${e.name}`;
     const entry = byName.get(name) ?? {
       hosts: [isHost ? e.host! : `${name}.external`],
       ...(isHost ? {} : { addresses: e.addresses.map(a => a.cidr) }),
@@ -155,10 +154,6 @@ interface RegisteredTarget {
   readonly addresses?: string[];
   readonly resolution: ServiceEntrySpecResolution;
   readonly ports: Map<string, ExternalPortIntent>;
-}
-
-function dashed(text: string): string {
-  return text.replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
 }
 
 function range(from: number, to: number): number[] {
