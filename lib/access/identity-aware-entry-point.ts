@@ -84,7 +84,8 @@ export class IdentityAwareEntryPoint extends Construct {
   private readonly jwt: JwtIntent;
   private readonly claims: ClaimIntent[];
   private readonly http?: HttpMatch;
-  private readonly route?: EntryRouteIntent;
+  /** Where the app is published, when it is. */
+  public readonly route?: EntryRouteIntent;
 
   constructor(scope: Construct, id: string, props: IdentityAwareEntryPointProps) {
     super(scope, id);
@@ -110,7 +111,14 @@ export class IdentityAwareEntryPoint extends Construct {
       this.http = { methods: props.http.methods && [...props.http.methods], paths: props.http.paths && [...props.http.paths] };
     }
     if (props.route) this.route = routeIntent(this, props.route, this.workload.name);
-    ZeroTrustRegistry.of(this).addEdge(this);
+    const registry = ZeroTrustRegistry.of(this);
+    const sameRouteName = registry.edges(IdentityAwareEntryPoint)
+      .find(e => e.route && this.route && e.name === this.name && e.workload.namespace === this.workload.namespace);
+    if (sameRouteName) {
+      throw zeroTrustError(this, `entry point name "${this.name}" already names the Gateway and VirtualService of ${sameRouteName.node.path}`,
+        'give one of the routed entry points its own "name"');
+    }
+    registry.addEdge(this);
     validateWith(this, () => this.toIntent());
   }
 

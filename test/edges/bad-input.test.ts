@@ -98,6 +98,12 @@ const cases: [string, () => unknown, string][] = [
     '[tools/entry] Service port 443 is not a port of tools/admin-panel\'s Service. Fix: use one of its Service ports (80, 9090), or declare the Service on the workload.'],
   ['route to a Service port leading to a pod port the entry point does not open', routed(9090),
     '[tools/entry] route.servicePort 9090 leads to pod port 9090, which this entry point does not open (8080). Fix: add pod port 9090 to "ports", or route to the Service port of an opened pod port.'],
+  ['two routed entry points with one name', () => {
+    const { ns, panel } = setting();
+    const route = { hosts: ['admin.example.com'], tlsCredentialName: 'tls', servicePort: 80 };
+    new IdentityAwareEntryPoint(ns, 'a', { workload: panel, ...ENTRY, route });
+    new IdentityAwareEntryPoint(ns, 'b', { workload: panel, ...ENTRY, oidc: { ...ENTRY.oidc, issuer: 'https://sso.example.com' }, route });
+  }, '[tools/b] entry point name "admin-panel" already names the Gateway and VirtualService of tools/a. Fix: give one of the routed entry points its own "name".'],
   ['two entry points for one app and issuer', () => {
     const { ns, panel } = setting();
     new IdentityAwareEntryPoint(ns, 'a', { workload: panel, ...ENTRY });
