@@ -136,6 +136,7 @@ export class HostEgress extends ExternalEgressBase {
     const opt = { allowAnyAddress: props.allowAnyAddressUnsafe === true, optInName: 'allowAnyAddressUnsafe' };
     const ranges = props.addresses.map(a => parseCidr(this, 'address', a, opt)).sort(compareCidrs);
     this.addresses = [...new Set(ranges.map(r => r.text))];
+    checkSharedRegistration(this);
     ZeroTrustRegistry.of(this).addEdge(this);
   }
 
@@ -166,6 +167,23 @@ export class HostEgress extends ExternalEgressBase {
 /** Lower-case letters and digits joined by "-": `api.stripe.com` → `api-stripe-com`, `2001:db8::/32` → `2001-db8-32`. */
 function dashed(text: string): string {
   return text.replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
+}
+
+/**
+ * Every workload of a namespace that calls one host shares its ServiceEntry, so a port
+ * must mean the same protocol to all of them.
+ */
+function checkSharedRegistration(egress: HostEgress): void {
+  for (const other of ZeroTrustRegistry.of(egress).edges(HostEgress)) {
+    if (other.host !== egress.host || other.from.namespace !== egress.from.namespace) continue;
+    for (const p of egress.toIntent().ports) {
+      const clash = other.toIntent().ports.find(q => q.port === p.port && q.protocol !== p.protocol);
+      if (clash) {
+        throw zeroTrustError(egress, `port ${p.port} of "${egress.host}" is ${p.protocol} here but ${clash.protocol} at ${other.node.path}`,
+          'use the same protocol for a port of one host throughout the namespace');
+      }
+    }
+  }
 }
 
 function checkClient(scope: IConstruct, from: IZeroTrustWorkload): IZeroTrustWorkload {

@@ -86,27 +86,34 @@ export function addRoute(scope: Construct, ns: string, ep: EntryPointIntent): vo
  * across the namespace's workloads. UDP is left out: the sidecar does not proxy it.
  */
 export function addServiceEntries(scope: Construct, ns: string, egress: ExternalEgressIntent[]): void {
-  const byName = new Map<string, RegisteredTarget>();
+  const byTarget = new Map<string, RegisteredTarget>();
   for (const e of egress) {
     const proxied = e.ports.filter(p => p.protocol !== ExternalProtocol.UDP);
     if (proxied.length === 0) continue;
     const isHost = e.kind === ExternalTargetKind.HOST;
-    const name = `external-${e.name}`;
-    const entry = byName.get(name) ?? {
-      hosts: [isHost ? e.host! : `${name}.external`],
+    const target = isHost ? e.host! : e.addresses.map(a => a.cidr).join(',');
+    const entry = byTarget.get(target) ?? {
+      name: `external-${e.name}`,
+      hosts: isHost ? [e.host!] : [],
       ...(isHost ? {} : { addresses: e.addresses.map(a => a.cidr) }),
       resolution: isHost ? ServiceEntrySpecResolution.DNS : ServiceEntrySpecResolution.NONE,
-      ports: new Map<string, ExternalPortIntent>(),
+      ports: new Map<number, ExternalPortIntent>(),
     };
-    for (const p of proxied) entry.ports.set(`${p.port}`, p);
-    byName.set(name, entry);
+    for (const p of proxied) entry.ports.set(p.port, p);
+    byTarget.set(target, entry);
   }
-  for (const name of [...byName.keys()].sort(compareStrings)) {
-    const entry = byName.get(name)!;
+  // Readable names can coincide (`a-b.com`, `a.b-com`); a numeric suffix, in target order, keeps them apart.
+  const used = new Set<string>();
+  for (const target of [...byTarget.keys()].sort(compareStrings)) {
+    const entry = byTarget.get(target)!;
+    let name = entry.name;
+    for (let i = 2; used.has(name); i++) name = `${entry.name}-${i}`;
+    used.add(name);
     new ServiceEntry(scope, `ServiceEntry-${name}`, {
       metadata: { name, namespace: ns },
       spec: {
-        hosts: entry.hosts,
+        // An address-only target still needs a host name; it is never resolved (resolution NONE).
+        hosts: entry.addresses ? [`${name}.external`] : entry.hosts,
         ...(entry.addresses ? { addresses: entry.addresses } : {}),
         location: ServiceEntrySpecLocation.MESH_UNDERSCORE_EXTERNAL,
         resolution: entry.resolution,
@@ -150,10 +157,11 @@ export function addAuditSidecar(scope: Construct, ns: string, workload: Workload
 
 /** One outside target as the namespace's ServiceEntry will register it. */
 interface RegisteredTarget {
+  readonly name: string;
   readonly hosts: string[];
   readonly addresses?: string[];
   readonly resolution: ServiceEntrySpecResolution;
-  readonly ports: Map<string, ExternalPortIntent>;
+  readonly ports: Map<number, ExternalPortIntent>;
 }
 
 function range(from: number, to: number): number[] {

@@ -151,6 +151,12 @@ const cases: [string, () => unknown, string][] = [
     '[tools/out] host "api.stripe.com" has no addresses, and NetworkPolicy cannot match hostnames, so the default-deny egress would drop its traffic. Fix: list the CIDRs "api.stripe.com" resolves into (the provider\'s published ranges) in "addresses".'],
   ['host on UDP', host({ ports: [ExternalPort.udp(53)] }),
     '[tools/out] host "api.stripe.com" has UDP port 53, but the sidecar does not proxy UDP, so the hostname could not be enforced. Fix: use AddressEgress with the host\'s CIDR for UDP.'],
+  ['one host port with two protocols in one namespace', () => {
+    const { ns, panel } = setting();
+    const other = ns.addWorkload('worker');
+    new HostEgress(ns, 'a', { from: panel, host: 'api.stripe.com', ports: [ExternalPort.https()], addresses: ['198.51.100.0/24'] });
+    new HostEgress(ns, 'b', { from: other, host: 'api.stripe.com', ports: [ExternalPort.tls(443)], addresses: ['198.51.100.0/24'] });
+  }, '[tools/b] port 443 of "api.stripe.com" is TLS here but HTTPS at tools/a. Fix: use the same protocol for a port of one host throughout the namespace.'],
   ['egress from a workload of no zero-trust namespace', () => {
     const { ns } = setting();
     const other = ZeroTrustWorkload.fromAttributes(ns, 'other', { name: 'other', namespace: 'elsewhere', serviceAccountName: 'other', podLabels: { app: 'other' } });

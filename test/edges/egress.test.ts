@@ -118,6 +118,17 @@ describe('egress declarations', () => {
     expect(l4EgressToAddress(manifests, podOf('payments', 'worker'), STRIPE_IP, 443)).toBe(false);
   });
 
+  test('hosts whose readable names coincide still get one ServiceEntry each', () => {
+    const { app, ns, api } = setting();
+    new HostEgress(ns, 'a', { from: api, host: 'a-b.example.com', ports: [ExternalPort.https()], addresses: ['192.0.2.0/24'] });
+    new HostEgress(ns, 'b', { from: api, host: 'a.b-example.com', ports: [ExternalPort.https()], addresses: ['192.0.2.0/24'] });
+    const entries = synthApp(app).filter(m => m.kind === 'ServiceEntry');
+    expect(entries.map(m => [m.metadata.name, m.spec.hosts[0]])).toEqual([
+      ['external-a-b-example-com', 'a-b.example.com'],
+      ['external-a-b-example-com-2', 'a.b-example.com'],
+    ]);
+  });
+
   test('the whole internet only by name: allowAnyAddressUnsafe leaves the sidecar registry as the gate', () => {
     const { app, ns, api } = setting();
     new HostEgress(ns, 'api-to-stripe', { from: api, host: 'api.stripe.com', ports: [ExternalPort.https()], addresses: ['0.0.0.0/0', '::/0'], allowAnyAddressUnsafe: true });
