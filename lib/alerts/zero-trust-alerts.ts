@@ -114,7 +114,7 @@ export class ZeroTrustAlerts extends Construct {
     if (mtls) {
       rules.push(alertRule('ZeroTrustMtlsHandshakeFailures', mtlsFailuresExpr(namespaces, mtls), mtls,
         'mTLS handshakes fail for pod {{ $labels.namespace }}/{{ $labels.pod }}',
-        'Envoy reports TLS connection errors: a plaintext or misconfigured client meets STRICT mTLS, or certificates are invalid.'));
+        'Envoy reports TLS connection errors on this pod\'s connections: certificates that fail verification (expired, another trust domain) or peers whose TLS settings do not match.'));
     }
     if (rules.length === 0) {
       throw zeroTrustError(this, 'both alerts are disabled, so the PrometheusRule would be empty', 'enable deniedCalls or mtlsHandshakeFailures, or remove the construct');
