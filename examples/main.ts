@@ -1,14 +1,18 @@
 // Entry point of `cdk8s synth` (see cdk8s.yaml): builds every example into its own folder of dist/.
 import * as path from 'path';
 import { App } from 'cdk8s';
+import { synthAwsExamples } from './aws';
 import { edgesExample } from './edges/edges';
 import { quickstart } from './quickstart/quickstart';
 import { referenceScenario } from './reference/scenario';
 
 const outRoot = process.env.CDK8S_OUTDIR ?? 'dist';
 
+// The reference scenario, with payment-service's IRSA role written to dist/aws/ first, so its
+// ServiceAccount carries the role's concrete ARN in dist/reference/.
 const reference = new App({ outdir: path.join(outRoot, 'reference') });
-referenceScenario(reference);
+const scenario = referenceScenario(reference);
+synthAwsExamples({ paymentService: scenario.workloads['payment-service'], outdir: path.join(outRoot, 'aws') });
 reference.synth();
 
 const quick = new App({ outdir: path.join(outRoot, 'quickstart') });

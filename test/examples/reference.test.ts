@@ -1,4 +1,8 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
 import { App } from 'cdk8s';
+import { synthAwsExamples } from '../../examples/aws';
 import { referenceScenario } from '../../examples/reference/scenario';
 import { ISTIOD, KUBE_DNS, l4Allows, l7Allows, Pod, podsOf } from '../support/policy-eval';
 import { chartYaml, synthApp } from '../support/synth';
@@ -20,9 +24,12 @@ const DECLARED = [
   { from: 'payment-service', to: 'fraud-scorer', port: 9090, methods: ['POST'], path: '/v1/score' },
 ];
 
+/** Builds the scenario the way examples/main.ts does, AWS binding included, so the snapshot is dist/reference. */
 function build() {
   const app = new App();
   const scenario = referenceScenario(app);
+  const awsOut = fs.mkdtempSync(path.join(os.tmpdir(), 'zt-aws-'));
+  synthAwsExamples({ paymentService: scenario.workloads['payment-service'], outdir: awsOut, validate: false });
   const manifests = synthApp(app);
   return { app, scenario, manifests, pods: podsOf(manifests) };
 }
@@ -149,6 +156,12 @@ describe('reference scenario (dist/reference)', () => {
     expect(named('NetworkPolicy', '-ingress')).toEqual(destinations);
     expect(named('AuthorizationPolicy', '-ingress')).toEqual(destinations);
     expect(named('NetworkPolicy', '-egress')).toEqual([...new Set(DECLARED.map(l => l.from))].sort());
+  });
+
+  test('payment-service, and only it, carries its IRSA role ARN', () => {
+    const annotated = manifests.filter(m => m.kind === 'ServiceAccount' && m.metadata.annotations?.['eks.amazonaws.com/role-arn']);
+    expect(annotated.map(m => [m.metadata.name, m.metadata.annotations['eks.amazonaws.com/role-arn']]))
+      .toEqual([['payment-service', 'arn:aws:iam::111122223333:role/workloads/production-payment-service']]);
   });
 
   test('matches the reviewed snapshot (a gate for reviewers; the assertions above are the proof)', () => {

@@ -1,0 +1,89 @@
+import * as kplus from 'cdk8s-plus-28';
+import { fail, validateSeconds } from './validation';
+
+/** Options of `ProjectedServiceAccountToken.mount`. */
+export interface ProjectedServiceAccountTokenOptions {
+  /** The audience the token is issued for (its `aud` claim); the receiver must check it. */
+  readonly audience: string;
+  /**
+   * Requested lifetime in seconds; the kubelet refreshes the token before it expires.
+   * Kubernetes requires at least 600; this library caps it at 86400 (24 hours).
+   * @default 3600
+   */
+  readonly expirationSeconds?: number;
+  /**
+   * Directory the token volume is mounted at, in every container of the workload.
+   * @default "/var/run/secrets/tokens"
+   */
+  readonly mountPath?: string;
+  /**
+   * File name of the token inside `mountPath`.
+   * @default "token"
+   */
+  readonly path?: string;
+  /**
+   * Name of the pod volume.
+   * @default "projected-token"
+   */
+  readonly volumeName?: string;
+  /**
+   * The containers that get the mount.
+   * @default - every container of the workload at the time of the call
+   */
+  readonly containers?: kplus.Container[];
+}
+
+// cdk8s-plus-28 has no projected-volume factory and keeps Volume's constructor private.
+// At runtime it is (scope, id, name, config) and renders `{ name, ...config }`; the
+// projected-token tests pin the synthesized output, so a change in cdk8s-plus fails them.
+type VolumeConstructor = new (scope: kplus.AbstractPod, id: string, name: string, config: object) => kplus.Volume;
+
+/** Mounts short-lived, audience-bound ServiceAccount tokens into cdk8s-plus-28 workloads. */
+export class ProjectedServiceAccountToken {
+  /**
+   * Adds a projected volume with one `serviceAccountToken` source to the workload (a
+   * Deployment, StatefulSet, DaemonSet, Job or Pod) and mounts it read-only into its
+   * containers. The workload must keep `automountServiceAccountToken` off: the projected
+   * token, with its audience and short lifetime, is the only token the pod receives.
+   */
+  public static mount(workload: kplus.AbstractPod, options: ProjectedServiceAccountTokenOptions): kplus.Volume {
+    if (workload.automountServiceAccountToken) {
+      fail(workload, 'automountServiceAccountToken is on, which mounts a long-lived API token beside the projected one',
+        'set automountServiceAccountToken: false on the workload');
+    }
+    const audience = options.audience;
+    if (!/^[\x21-\x7E]+$/.test(audience)) {
+      fail(workload, `audience "${audience}" is empty or contains spaces`, 'pass one audience, e.g. "vault"');
+    }
+    const expirationSeconds = validateSeconds(workload, 'expirationSeconds', options.expirationSeconds ?? 3600, 600, 86400,
+      'use 600 (the Kubernetes minimum) to 86400 seconds: this library keeps tokens short-lived');
+    const path = options.path ?? 'token';
+    if (!/^[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)*$/.test(path) || path.split('/').some((part) => part === '..' || part === '.')) {
+      fail(workload, `path "${path}" is not a relative file path inside the volume`, 'use a path without \'..\' or a leading \'/\', e.g. "token"');
+    }
+    const mountPath = options.mountPath ?? '/var/run/secrets/tokens';
+    if (!mountPath.startsWith('/') || mountPath.split('/').includes('..')) {
+      fail(workload, `mountPath "${mountPath}" is not an absolute path without '..'`, 'use e.g. "/var/run/secrets/tokens"');
+    }
+    const volumeName = options.volumeName ?? 'projected-token';
+    if (volumeName.length > 63 || !/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(volumeName)) {
+      fail(workload, `volumeName "${volumeName}" is not an RFC 1123 label`, 'use lowercase letters, digits and \'-\', e.g. "projected-token"');
+    }
+    const containers = options.containers ?? workload.containers;
+    if (containers.length === 0) {
+      fail(workload, 'the workload has no containers to mount the token into', 'add the containers first, then mount the token');
+    }
+
+    const Volume = kplus.Volume as unknown as VolumeConstructor;
+    const volume = new Volume(workload, `ProjectedToken-${volumeName}`, volumeName, {
+      projected: { sources: [{ serviceAccountToken: { audience, expirationSeconds, path } }] },
+    });
+    workload.addVolume(volume);
+    for (const container of containers) {
+      container.mount(mountPath, volume, { readOnly: true });
+    }
+    return volume;
+  }
+
+  private constructor() {}
+}
