@@ -4,7 +4,7 @@ import { ExternalPort, externalPortIntents } from './external-port';
 import { assertExternalHostname } from './hostname';
 import { zeroTrustError } from '../errors';
 import { workloadIntent } from '../link/service-link';
-import { AddressRangeIntent, ExternalEgressIntent, ExternalProtocol, ExternalTargetKind } from '../model/edge-intent';
+import { AddressRangeIntent, ExternalEgressIntent, ExternalPortIntent, ExternalProtocol, ExternalTargetKind } from '../model/edge-intent';
 import { ZeroTrustRegistry } from '../model/registry';
 import { IZeroTrustWorkload } from '../workload/workload';
 
@@ -136,8 +136,8 @@ export class HostEgress extends ExternalEgressBase {
     const opt = { allowAnyAddress: props.allowAnyAddressUnsafe === true, optInName: 'allowAnyAddressUnsafe' };
     const ranges = props.addresses.map(a => parseCidr(this, 'address', a, opt)).sort(compareCidrs);
     this.addresses = [...new Set(ranges.map(r => r.text))];
-    checkSharedRegistration(this);
     ZeroTrustRegistry.of(this).addEdge(this);
+    checkSharedRegistration(this, this.portIntents);
   }
 
   /** Readable name of the target, used in object names: `api-stripe-com`. */
@@ -169,14 +169,20 @@ function dashed(text: string): string {
   return text.replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
 }
 
+/** Host declarations per app and `namespace/host`, so the shared-registration check stays linear. */
+const HOSTS = new WeakMap<ZeroTrustRegistry, Map<string, HostEgress[]>>();
+
 /**
  * Every workload of a namespace that calls one host shares its ServiceEntry, so a port
  * must mean the same protocol to all of them.
  */
-function checkSharedRegistration(egress: HostEgress): void {
-  for (const other of ZeroTrustRegistry.of(egress).edges(HostEgress)) {
-    if (other.host !== egress.host || other.from.namespace !== egress.from.namespace) continue;
-    for (const p of egress.toIntent().ports) {
+function checkSharedRegistration(egress: HostEgress, ports: ExternalPortIntent[]): void {
+  const registry = ZeroTrustRegistry.of(egress);
+  const byHost = HOSTS.get(registry) ?? new Map<string, HostEgress[]>();
+  HOSTS.set(registry, byHost);
+  const key = `${egress.from.namespace}/${egress.host}`;
+  for (const other of byHost.get(key) ?? []) {
+    for (const p of ports) {
       const clash = other.toIntent().ports.find(q => q.port === p.port && q.protocol !== p.protocol);
       if (clash) {
         throw zeroTrustError(egress, `port ${p.port} of "${egress.host}" is ${p.protocol} here but ${clash.protocol} at ${other.node.path}`,
@@ -184,6 +190,7 @@ function checkSharedRegistration(egress: HostEgress): void {
       }
     }
   }
+  byHost.set(key, [...(byHost.get(key) ?? []), egress]);
 }
 
 function checkClient(scope: IConstruct, from: IZeroTrustWorkload): IZeroTrustWorkload {
