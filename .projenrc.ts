@@ -122,4 +122,10 @@ project.addTask('synth', {
   exec: 'cdk8s synth --check-upgrade=false',
 });
 
+// Edges (issue 4): benchmark of egress and entry-point synthesis.
+project.addTask('bench:edges', {
+  description: 'Print how synthesis time and output grow with egress declarations and entry points',
+  exec: 'ts-node --transpile-only bench/edges.ts',
+});
+
 project.synth();
