@@ -122,6 +122,12 @@ project.addTask('synth', {
   exec: 'cdk8s synth --check-upgrade=false',
 });
 
+// Edges (issue 4): benchmark of egress and entry-point synthesis.
+project.addTask('bench:edges', {
+  description: 'Print how synthesis time and output grow with egress declarations and entry points',
+  exec: 'ts-node --transpile-only bench/edges.ts',
+});
+
 // --- access analyzer (issue 5) ------------------------------------------------------------
 // The CLI ships as a bin; `npm run bench:analysis` measures the analyzer on a generated large estate.
 project.addBins({ 'cdk8s-zero-trust': 'out/cli/main.js' });

@@ -2,6 +2,7 @@
 import * as path from 'path';
 import { App } from 'cdk8s';
 import { synthAwsExamples } from './aws';
+import { edgesExample } from './edges/edges';
 import { quickstart } from './quickstart/quickstart';
 import { referenceScenario } from './reference/scenario';
 
@@ -17,3 +18,8 @@ reference.synth();
 const quick = new App({ outdir: path.join(outRoot, 'quickstart') });
 quickstart(quick);
 quick.synth();
+
+// Edges of the mesh (issue 4): entry point, controlled egress, audit rollout, alerts.
+const edges = new App({ outdir: path.join(outRoot, 'edges') });
+edgesExample(edges);
+edges.synth();

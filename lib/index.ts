@@ -11,4 +11,12 @@ export * from './render/renderer';
 export * from './render/network-policy-renderer';
 export * from './render/istio-renderer';
 export * from './aws';
+// Edges of the mesh (issue 4): people in through the gateway, workloads out on purpose, alerts.
+export * from './model/edge-intent';
+export * from './access/oidc';
+export * from './access/ingress-gateway';
+export * from './access/identity-aware-entry-point';
+export * from './egress/external-port';
+export * from './egress/external-egress';
+export * from './alerts/zero-trust-alerts';
 export * from './analysis';

@@ -112,6 +112,7 @@ export function workloadIntent(w: IZeroTrustWorkload): WorkloadIntent {
     podLabels: { ...w.podLabels },
     principal: w.principal,
     managed: w.managed,
+    ...(w.mode !== undefined ? { mode: w.mode } : {}),
   };
 }
 

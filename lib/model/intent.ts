@@ -21,6 +21,9 @@ export enum ZeroTrustMode {
    * Nothing new is enforced: mTLS is PERMISSIVE, every AuthorizationPolicy carries
    * `istio.io/dry-run: "true"` (Istio reports what it would deny), and NetworkPolicies are
    * held back, because NetworkPolicy has no dry-run and any policy selecting a pod isolates it.
+   * For the same reason (no dry-run), entry points' RequestAuthentications and the
+   * registry-only Sidecar of outside egress are held back too. A single workload can
+   * audit inside an enforcing namespace (see ZeroTrustWorkloadOptions.mode).
    */
   AUDIT = 'audit',
 }
@@ -66,6 +69,11 @@ export interface WorkloadIntent {
   readonly principal: string;
   /** True when a ZeroTrustNamespace of this app owns the workload and renders its policies. */
   readonly managed: boolean;
+  /**
+   * The workload's own mode, when it audits inside an enforcing namespace.
+   * @default - the namespace's mode
+   */
+  readonly mode?: ZeroTrustMode;
 }
 
 /** One declared dependency: `from` may call `to` on `ports` (and, for HTTP, `http`). */

@@ -19,6 +19,12 @@ export interface RegisteredLink extends IConstruct {
   readonly declarationKey: string;
 }
 
+/** What the registry needs from an edge declaration (external egress, entry point). */
+export interface RegisteredEdge extends IConstruct {
+  /** Identity of the declaration, for duplicate detection. */
+  readonly declarationKey: string;
+}
+
 const REGISTRIES = new WeakMap<IConstruct, ZeroTrustRegistry>();
 
 /**
@@ -42,6 +48,7 @@ export class ZeroTrustRegistry {
   private readonly namespaceByName = new Map<string, RegisteredNamespace>();
   private readonly workloadByKey = new Map<string, RegisteredWorkload>();
   private readonly linkByKey = new Map<string, RegisteredLink>();
+  private readonly edgeByKey = new Map<string, RegisteredEdge>();
 
   public addNamespace(ns: RegisteredNamespace): void {
     const existing = this.namespaceByName.get(ns.name);
@@ -69,6 +76,21 @@ export class ZeroTrustRegistry {
         'remove the duplicate declaration');
     }
     this.linkByKey.set(link.declarationKey, link);
+  }
+
+  /** Records an egress or entry-point declaration; the same declaration twice is refused. */
+  public addEdge(edge: RegisteredEdge): void {
+    const existing = this.edgeByKey.get(edge.declarationKey);
+    if (existing) {
+      throw zeroTrustError(edge, `${edge.declarationKey} is already declared at ${existing.node.path}`,
+        'remove the duplicate declaration');
+    }
+    this.edgeByKey.set(edge.declarationKey, edge);
+  }
+
+  /** Edge declarations of one class, in declaration order (renderers sort what they emit). */
+  public edges<T extends RegisteredEdge>(type: abstract new (...args: any[]) => T): T[] {
+    return [...this.edgeByKey.values()].filter((e): e is T => e instanceof type);
   }
 
   public namespace(name: string): RegisteredNamespace | undefined {

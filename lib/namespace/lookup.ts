@@ -1,4 +1,5 @@
 import { IConstruct } from 'constructs';
+import { ZeroTrustMode } from '../model/intent';
 
 const ZERO_TRUST_NAMESPACE = Symbol.for('cdk8s-zero-trust.ZeroTrustNamespace');
 
@@ -6,6 +7,7 @@ const ZERO_TRUST_NAMESPACE = Symbol.for('cdk8s-zero-trust.ZeroTrustNamespace');
 export interface NamespaceIdentity {
   readonly name: string;
   readonly trustDomain: string;
+  readonly mode?: ZeroTrustMode;
 }
 
 /** Marks a construct as a zero-trust namespace, so constructs inside it can find it. */

@@ -4,6 +4,8 @@ import { Construct } from 'constructs';
 import { markZeroTrustNamespace } from './lookup';
 import { sortManifests } from './manifest-order';
 import { ControlPlaneOptions, DnsOptions, MonitoringOptions, PodSecurityLevel } from './options';
+import { IdentityAwareEntryPoint } from '../access/identity-aware-entry-point';
+import { AddressEgress, HostEgress } from '../egress/external-egress';
 import { zeroTrustError } from '../errors';
 import { portKey } from '../link/resolve-ports';
 import { ServiceLink, workloadIntent } from '../link/service-link';
@@ -142,6 +144,10 @@ export class ZeroTrustNamespace extends Chart {
       workloads: registry.workloadsIn<ZeroTrustWorkload>(this.name).map(workloadIntent),
       inbound: links.filter(l => l.to.managed && l.to.namespace === this.name),
       outbound: links.filter(l => l.from.managed && l.from.namespace === this.name),
+      externalEgress: sortBy([...registry.edges(AddressEgress), ...registry.edges(HostEgress)]
+        .filter(e => e.from.namespace === this.name).map(e => e.toIntent()), e => edgeSortKey(e.from.name, e.name, e)),
+      entryPoints: sortBy(registry.edges(IdentityAwareEntryPoint)
+        .filter(e => e.workload.namespace === this.name).map(e => e.toIntent()), e => edgeSortKey(e.workload.name, e.name, e)),
     };
     for (const renderer of this.renderers) renderer.render(context);
   }
@@ -188,6 +194,11 @@ function resolveIntent(scope: Construct, name: string, trustDomain: string, mode
       ? { namespace: props.monitoring.namespace, podLabels: { ...(props.monitoring.podLabels ?? {}) }, ports: SIDECAR_METRICS_PORTS.map(tcp) }
       : undefined,
   };
+}
+
+/** Workload, name, then the declaration itself (without its path), so ties never depend on declaration order. */
+function edgeSortKey(workload: string, name: string, intent: { path: string }): string {
+  return `${workload} ${name} ${JSON.stringify({ ...intent, path: undefined })}`;
 }
 
 function linkKey(l: LinkIntent): string {

@@ -1,5 +1,6 @@
 import { Construct } from 'constructs';
 import { linksByWorkload } from './group';
+import { addAuditSidecar, addRegistryOnlySidecar, addRequestAuthentication, addRoute, addServiceEntries, entryPointRules } from './istio-edges';
 import { ILayerRenderer, NamespaceRenderContext } from './renderer';
 import {
   AuthorizationPolicy,
@@ -9,7 +10,8 @@ import {
   PeerAuthentication,
   PeerAuthenticationSpecMtlsMode,
 } from '../imports/istio-security.istio.io';
-import { LinkIntent, TransportProtocol, ZeroTrustMode } from '../model/intent';
+import { EntryPointIntent } from '../model/edge-intent';
+import { LinkIntent, TransportProtocol, WorkloadIntent, ZeroTrustMode } from '../model/intent';
 import { compareStrings, sortedLabels } from '../model/order';
 
 /** Makes an AuthorizationPolicy report what it would do instead of enforcing it. */
@@ -20,7 +22,10 @@ export const ISTIO_DRY_RUN_ANNOTATION = 'istio.io/dry-run';
  *
  * Per namespace: a namespace-wide PeerAuthentication (STRICT, or PERMISSIVE in audit
  * mode) and an allow-nothing AuthorizationPolicy. Per server workload: one ALLOW policy
- * with a rule per group of client principals, on pod ports and, for HTTP, methods and paths.
+ * with a rule per group of client principals, on pod ports and, for HTTP, methods and
+ * paths, plus a rule per entry point (gateway principal AND token AND claims).
+ * The edges (RequestAuthentication, Gateway routes, ServiceEntries, the registry-only
+ * Sidecar, per-workload audit objects) are built in istio-edges.ts and placed here.
  */
 export class IstioRenderer implements ILayerRenderer {
   public readonly layerName = 'Istio';
@@ -29,7 +34,8 @@ export class IstioRenderer implements ILayerRenderer {
     const ns = ctx.namespace;
     const audit = ns.mode === ZeroTrustMode.AUDIT;
     const scope = new Construct(ctx.scope, this.layerName);
-    const annotations = audit ? { [ISTIO_DRY_RUN_ANNOTATION]: 'true' } : undefined;
+    const auditing = (w: WorkloadIntent) => audit || w.mode === ZeroTrustMode.AUDIT;
+    const dryRun = (w?: WorkloadIntent) => (w ? auditing(w) : audit) ? { [ISTIO_DRY_RUN_ANNOTATION]: 'true' } : undefined;
 
     new PeerAuthentication(scope, 'default', {
       metadata: { name: 'default', namespace: ns.name },
@@ -37,21 +43,55 @@ export class IstioRenderer implements ILayerRenderer {
     });
     // `spec: {}` selects every workload and matches nothing: deny unless another ALLOW matches.
     new AuthorizationPolicy(scope, 'allow-nothing', {
-      metadata: { name: 'allow-nothing', namespace: ns.name, annotations },
+      metadata: { name: 'allow-nothing', namespace: ns.name, annotations: dryRun() },
       spec: {},
     });
 
     // UDP is not proxied by the sidecar, so only TCP links become authorization rules.
     const tcpInbound = ctx.inbound.filter(l => l.ports.some(p => p.protocol === TransportProtocol.TCP));
-    for (const [name, links] of linksByWorkload(tcpInbound, l => l.to)) {
+    const linksTo = linksByWorkload(tcpInbound, l => l.to);
+    const entriesTo = new Map<string, EntryPointIntent[]>();
+    for (const ep of ctx.entryPoints) entriesTo.set(ep.workload.name, [...(entriesTo.get(ep.workload.name) ?? []), ep]);
+    const servers = new Map<string, WorkloadIntent>([
+      ...[...linksTo.entries()].map(([n, ls]) => [n, ls[0].to] as [string, WorkloadIntent]),
+      ...[...entriesTo.entries()].map(([n, eps]) => [n, eps[0].workload] as [string, WorkloadIntent]),
+    ]);
+    for (const name of [...servers.keys()].sort(compareStrings)) {
+      const server = servers.get(name)!;
+      const entries = entriesTo.get(name) ?? [];
       new AuthorizationPolicy(scope, `${name}-ingress`, {
-        metadata: { name: `${name}-ingress`, namespace: ns.name, annotations },
+        metadata: { name: `${name}-ingress`, namespace: ns.name, annotations: dryRun(server) },
         spec: {
-          selector: { matchLabels: sortedLabels(links[0].to.podLabels) },
+          selector: { matchLabels: sortedLabels(server.podLabels) },
           action: AuthorizationPolicySpecAction.ALLOW,
-          rules: allowRules(links),
+          rules: [...allowRules(linksTo.get(name) ?? []), ...entryPointRules(entries)],
         },
       });
+      // RequestAuthentication has no dry-run and rejects bad tokens outright: held back while auditing.
+      if (entries.length > 0 && !auditing(server)) addRequestAuthentication(scope, ns.name, server, entries);
+    }
+    for (const ep of ctx.entryPoints.filter(e => e.route)) addRoute(scope, ns.name, ep);
+
+    addServiceEntries(scope, ns.name, ctx.externalEgress);
+    // Registry-only mode has no dry-run either: only an enforcing namespace with declared egress gets it.
+    const sidecar = !audit && ctx.externalEgress.length > 0;
+    if (sidecar) addRegistryOnlySidecar(scope, ns, ctx.outbound);
+
+    if (audit) return;
+    for (const w of ctx.workloads.filter(x => x.mode === ZeroTrustMode.AUDIT)) {
+      const name = `${w.name}-audit`;
+      const selector = { matchLabels: sortedLabels(w.podLabels) };
+      new PeerAuthentication(scope, `PeerAuthentication-${name}`, {
+        metadata: { name, namespace: ns.name },
+        spec: { selector, mtls: { mode: PeerAuthenticationSpecMtlsMode.PERMISSIVE } },
+      });
+      // Asked for by name (mode: AUDIT): admits every request, so the enforced allow-nothing
+      // policy does not deny this workload while its own policy only reports (dry-run).
+      new AuthorizationPolicy(scope, `${w.name}-audit-allow-all`, {
+        metadata: { name: `${w.name}-audit-allow-all`, namespace: ns.name },
+        spec: { selector, action: AuthorizationPolicySpecAction.ALLOW, rules: [{}] },
+      });
+      if (sidecar) addAuditSidecar(scope, ns.name, w);
     }
   }
 }

@@ -1,4 +1,5 @@
 import { Construct } from 'constructs';
+import { EntryPointIntent, ExternalEgressIntent } from '../model/edge-intent';
 import { LinkIntent, NamespaceIntent, WorkloadIntent } from '../model/intent';
 
 /** Everything one layer needs to render one zero-trust namespace. */
@@ -13,6 +14,10 @@ export interface NamespaceRenderContext {
   readonly inbound: LinkIntent[];
   /** Links whose client is owned by this namespace, sorted. */
   readonly outbound: LinkIntent[];
+  /** Calls from this namespace's workloads to the outside world, sorted by workload then name. */
+  readonly externalEgress: ExternalEgressIntent[];
+  /** Entry points for people into this namespace's workloads, sorted by workload then name. */
+  readonly entryPoints: EntryPointIntent[];
 }
 
 /**

@@ -5,7 +5,7 @@ import { AdoptedWorkloadProps } from './adopted';
 import { ServicePortMapping, WorkloadPort } from './ports';
 import { WORKLOAD_NAME_LABEL, ZeroTrustWorkload } from './workload';
 import { zeroTrustError } from '../errors';
-import { TransportProtocol } from '../model/intent';
+import { TransportProtocol, ZeroTrustMode } from '../model/intent';
 import { NamespaceIdentity } from '../namespace/lookup';
 
 /** Options for adopting a cdk8s-plus-28 workload. */
@@ -31,6 +31,11 @@ export interface AdoptOptions {
    * @default - none
    */
   readonly services?: kplus.Service[];
+  /**
+   * The workload's own mode (see ZeroTrustWorkloadOptions.mode).
+   * @default - the namespace's mode
+   */
+  readonly mode?: ZeroTrustMode;
 }
 
 /** Wires an existing cdk8s-plus-28 workload into a zero-trust namespace. */
@@ -58,6 +63,7 @@ export function adoptWorkload(ns: IConstruct & NamespaceIdentity, workload: kplu
     name,
     podLabels,
     serviceAccountName,
+    mode: options.mode,
     adopted: {
       ports: () => containerPorts(workload),
       servicePorts: () => (options.services ?? []).flatMap(servicePorts),

@@ -5,7 +5,7 @@ import { AdoptedWorkloadProps } from './adopted';
 import { ServicePortMapping, WorkloadPort } from './ports';
 import { zeroTrustError } from '../errors';
 import { ServiceLink, ServiceLinkOptions } from '../link/service-link';
-import { TransportProtocol } from '../model/intent';
+import { TransportProtocol, ZeroTrustMode } from '../model/intent';
 import { ZeroTrustRegistry } from '../model/registry';
 import { findZeroTrustNamespace } from '../namespace/lookup';
 import { assertDns1123Label, assertLabels, assertPortNumber, assertTrustDomain } from '../validation';
@@ -31,6 +31,11 @@ export interface IZeroTrustWorkload extends IConstruct {
   readonly servicePorts: ServicePortMapping[];
   /** True when a ZeroTrustNamespace of this app owns the workload and renders its policies. */
   readonly managed: boolean;
+  /**
+   * The workload's own mode, when it differs from its namespace's.
+   * @default - the namespace's mode
+   */
+  readonly mode?: ZeroTrustMode;
 }
 
 /** Options for a workload declared in a zero-trust namespace. */
@@ -55,6 +60,16 @@ export interface ZeroTrustWorkloadOptions {
    * @default - none
    */
   readonly servicePorts?: ServicePortMapping[];
+  /**
+   * Audit this one workload while its namespace enforces (incremental rollout).
+   * `ZeroTrustMode.AUDIT` holds back the NetworkPolicies that select it (and excludes it
+   * from the namespace's default-deny and platform policies), gives it a PERMISSIVE
+   * PeerAuthentication, marks its AuthorizationPolicy dry-run and admits every request
+   * through an explicit `<name>-audit-allow-all` policy, so the namespace's allow-nothing
+   * policy does not deny it. Its pods must be selected by exactly one label.
+   * @default - the namespace's mode
+   */
+  readonly mode?: ZeroTrustMode;
 }
 
 /** Properties of a ZeroTrustWorkload. */
@@ -111,6 +126,8 @@ export class ZeroTrustWorkload extends Construct implements IZeroTrustWorkload {
   public readonly podLabels: { [key: string]: string };
   public readonly principal: string;
   public readonly managed = true;
+  /** The workload's own mode, when set (see ZeroTrustWorkloadOptions.mode). */
+  public readonly mode?: ZeroTrustMode;
   /** The ServiceAccount the library created, or the one an adopted workload already had. */
   public readonly serviceAccount: kplus.IServiceAccount;
 
@@ -132,6 +149,7 @@ export class ZeroTrustWorkload extends Construct implements IZeroTrustWorkload {
     assertDns1123Label(this, 'workload name', this.name);
     assertDns1123Label(this, 'ServiceAccount name', this.serviceAccountName);
     assertLabels(this, 'podLabels', this.podLabels);
+    this.mode = checkWorkloadMode(this, props.mode, ns.mode, this.podLabels);
     const adopted = (props as AdoptedWorkloadProps).adopted;
     this.portSource = adopted?.ports ?? (() => props.ports ?? []);
     this.declaredServicePorts = adopted?.servicePorts ?? (() => props.servicePorts ?? []);
@@ -223,6 +241,24 @@ export function checkPorts(scope: IConstruct, ports: WorkloadPort[], servicePort
         `use one of the workload's port names (${[...names].sort().join(', ') || 'none declared'})`);
     }
   }
+}
+
+/** A workload may audit inside an enforcing namespace, never the reverse (its platform egress would be held back). */
+function checkWorkloadMode(scope: IConstruct, mode: ZeroTrustMode | undefined, namespaceMode: ZeroTrustMode | undefined,
+  podLabels: { [key: string]: string }): ZeroTrustMode | undefined {
+  if (mode === undefined) return undefined;
+  if (!Object.values(ZeroTrustMode).includes(mode)) {
+    throw zeroTrustError(scope, `mode "${mode}" is unknown`, 'use ZeroTrustMode.ENFORCE or ZeroTrustMode.AUDIT');
+  }
+  if (mode === ZeroTrustMode.ENFORCE && namespaceMode === ZeroTrustMode.AUDIT) {
+    throw zeroTrustError(scope, 'mode "enforce" on a workload of an audit-mode namespace is not supported: the namespace holds back DNS and istiod egress, which the workload would then lose',
+      'switch the namespace to enforce and set mode: ZeroTrustMode.AUDIT on the workloads still auditing');
+  }
+  if (mode === ZeroTrustMode.AUDIT && Object.keys(podLabels).length !== 1) {
+    throw zeroTrustError(scope, `mode "audit" needs a workload selected by exactly one pod label, but it has ${Object.keys(podLabels).length} (${Object.keys(podLabels).sort().join(', ')})`,
+      'select its pods by one label, or audit the whole namespace: NetworkPolicy can only exclude it from default-deny by one "NotIn" label');
+  }
+  return mode;
 }
 
 function checkProtocol(scope: IConstruct, protocol: TransportProtocol | undefined): void {

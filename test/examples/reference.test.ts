@@ -68,7 +68,7 @@ describe('reference scenario (dist/reference)', () => {
   test('admits exactly the 13 declared links at L7, with their methods and paths only', () => {
     const allowed: string[] = [];
     const httpPaths = [...new Set(DECLARED.filter(l => l.path).map(l => samplePath(l.path!)))];
-    const requests: { method?: string; path?: string }[] = [{}, ...httpPaths.flatMap(path => ['GET', 'POST', 'DELETE'].map(method => ({ method, path })))];
+    const requests: { method?: string; path?: string }[] = [{}, ...httpPaths.flatMap(p => ['GET', 'POST', 'DELETE'].map(method => ({ method, path: p })))];
     for (const src of pods) {
       for (const dst of pods) {
         if (src === dst) continue;

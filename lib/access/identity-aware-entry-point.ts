@@ -1,0 +1,187 @@
+import { Construct, IConstruct } from 'constructs';
+import { gatewayIntent, IngressGatewayOptions } from './ingress-gateway';
+import { claimIntents, jwtIntent, OidcIssuer, RequiredClaim } from './oidc';
+import { assertExternalHostname } from '../egress/hostname';
+import { validateWith, zeroTrustError } from '../errors';
+import { checkHttpMatch, HttpMatch } from '../link/http-match';
+import { LinkPort } from '../link/link-port';
+import { checkLinkPortShape, resolveLinkPorts } from '../link/resolve-ports';
+import { workloadIntent } from '../link/service-link';
+import { ClaimIntent, EntryPointIntent, EntryRouteIntent, GatewayIntent, JwtIntent } from '../model/edge-intent';
+import { PortIntent, TransportProtocol } from '../model/intent';
+import { ZeroTrustRegistry } from '../model/registry';
+import { findZeroTrustNamespace } from '../namespace/lookup';
+import { assertDns1123Label, assertPortNumber } from '../validation';
+import { IZeroTrustWorkload } from '../workload/workload';
+
+/** Publishes the app on the ingress gateway: an Istio Gateway (HTTPS) and a VirtualService. */
+export interface EntryRouteOptions {
+  /** Hostnames people use, e.g. `admin.example.com` (bare names, no scheme or path). */
+  readonly hosts: string[];
+  /** Name of the TLS Secret, which must live in the gateway's namespace. */
+  readonly tlsCredentialName: string;
+  /** Service port the gateway forwards to (the app's Service). */
+  readonly servicePort: number;
+  /**
+   * Name of the app's Service, in the app's namespace.
+   * @default - the workload name
+   */
+  readonly serviceName?: string;
+}
+
+/** Properties of an IdentityAwareEntryPoint. */
+export interface IdentityAwareEntryPointProps {
+  /** The application people reach; a workload of a ZeroTrustNamespace of this app. */
+  readonly workload: IZeroTrustWorkload;
+  /** Pod ports the gateway calls (TCP), as numbers, named ports or Service ports. */
+  readonly ports: LinkPort[];
+  /** The OIDC issuer whose tokens are accepted. */
+  readonly oidc: OidcIssuer;
+  /**
+   * Claims every request's token must carry, all of them: e.g. group `engineering`
+   * (`{ claim: 'groups', values: ['engineering'] }`) and MFA (`{ claim: 'amr', values: ['mfa'] }`).
+   * May be empty only when `oidc.audiences` pins the tokens to this application.
+   */
+  readonly requiredClaims: RequiredClaim[];
+  /**
+   * Methods and paths people may use.
+   * @default - any request on those ports
+   */
+  readonly http?: HttpMatch;
+  /**
+   * The ingress gateway.
+   * @default - pods `istio: ingressgateway` in `istio-system`, ServiceAccount `istio-ingressgateway-service-account`
+   */
+  readonly gateway?: IngressGatewayOptions;
+  /**
+   * Also emit a Gateway and VirtualService publishing the app under these hosts.
+   * @default - no routing objects (routing is managed elsewhere)
+   */
+  readonly route?: EntryRouteOptions;
+  /**
+   * Readable name (DNS-1123 label) used in object names.
+   * @default - the workload name
+   */
+  readonly name?: string;
+}
+
+/**
+ * People reach one application through the Istio ingress gateway, and only through it,
+ * with a token from the organisation's issuer that carries the required claims.
+ *
+ * It opens, on the app: NetworkPolicy ingress from the gateway pods only, on those
+ * ports; a RequestAuthentication for the issuer; and, in the app's one ALLOW policy, a
+ * rule for the gateway's principal AND a request principal of that issuer AND every
+ * required claim. A request without a token has no request principal, so it is refused.
+ */
+export class IdentityAwareEntryPoint extends Construct {
+  /** The application people reach. */
+  public readonly workload: IZeroTrustWorkload;
+  /** Readable name used in object names. */
+  public readonly name: string;
+  private readonly ports: LinkPort[];
+  private readonly gateway: GatewayIntent;
+  private readonly jwt: JwtIntent;
+  private readonly claims: ClaimIntent[];
+  private readonly http?: HttpMatch;
+  /** Where the app is published, when it is. */
+  public readonly route?: EntryRouteIntent;
+
+  constructor(scope: Construct, id: string, props: IdentityAwareEntryPointProps) {
+    super(scope, id);
+    this.workload = checkApp(this, props.workload);
+    this.name = props.name ?? this.workload.name;
+    assertDns1123Label(this, 'entry point name', this.name);
+    if (!Array.isArray(props.ports) || props.ports.length === 0) {
+      throw zeroTrustError(this, `entry point to ${this.workload.namespace}/${this.workload.name} has no ports, which would admit every port`,
+        'list the pod ports the gateway calls, e.g. ports: [LinkPort.named("http")]');
+    }
+    props.ports.forEach(p => checkLinkPortShape(this, p));
+    this.ports = [...props.ports];
+    const trustDomain = findZeroTrustNamespace(this.workload)?.trustDomain ?? 'cluster.local';
+    this.gateway = gatewayIntent(this, props.gateway ?? {}, trustDomain);
+    this.jwt = jwtIntent(this, props.oidc);
+    this.claims = claimIntents(this, props.requiredClaims ?? []);
+    if (this.claims.length === 0 && !this.jwt.audiences) {
+      throw zeroTrustError(this, `entry point to ${this.workload.namespace}/${this.workload.name} requires no claim and no audience, so any token "${this.jwt.issuer}" ever signed would enter`,
+        'set requiredClaims (e.g. group and MFA) or oidc.audiences (the audience of this application)');
+    }
+    if (props.http !== undefined) {
+      checkHttpMatch(this, props.http);
+      this.http = { methods: props.http.methods && [...props.http.methods], paths: props.http.paths && [...props.http.paths] };
+    }
+    if (props.route) this.route = routeIntent(this, props.route, this.workload.name);
+    const registry = ZeroTrustRegistry.of(this);
+    const sameRouteName = registry.edges(IdentityAwareEntryPoint)
+      .find(e => e.route && this.route && e.name === this.name && e.workload.namespace === this.workload.namespace);
+    if (sameRouteName) {
+      throw zeroTrustError(this, `entry point name "${this.name}" already names the Gateway and VirtualService of ${sameRouteName.node.path}`,
+        'give one of the routed entry points its own "name"');
+    }
+    registry.addEdge(this);
+    validateWith(this, () => this.toIntent());
+  }
+
+  /** One entry point per workload and issuer: a second one would be a duplicate rule. */
+  public get declarationKey(): string {
+    return `entry point ${this.workload.namespace}/${this.workload.name} for issuer ${this.jwt.issuer}`;
+  }
+
+  /** The declaration as renderers see it; throws a ZeroTrustError when a port cannot be resolved. */
+  public toIntent(): EntryPointIntent {
+    const ports = resolveLinkPorts(this, this.workload, this.ports);
+    const udp = ports.find(p => p.protocol !== TransportProtocol.TCP);
+    if (udp) {
+      throw zeroTrustError(this, `port ${udp.port}/${udp.protocol} is not TCP, and the gateway speaks HTTP`, 'use the TCP port the app serves HTTP on');
+    }
+    if (this.route) checkRoutedPort(this, this.workload, this.route.servicePort, ports);
+    return {
+      path: this.node.path,
+      name: this.name,
+      workload: workloadIntent(this.workload),
+      ports,
+      gateway: this.gateway,
+      jwt: this.jwt,
+      claims: this.claims,
+      ...(this.http ? { http: this.http } : {}),
+      ...(this.route ? { route: this.route } : {}),
+    };
+  }
+}
+
+function checkApp(scope: IConstruct, workload: IZeroTrustWorkload): IZeroTrustWorkload {
+  if (!workload || typeof workload.principal !== 'string' || workload.managed !== true) {
+    const what = (workload as unknown as IConstruct)?.node?.path ?? String(workload);
+    throw zeroTrustError(scope, `"workload" (${what}) is not a workload of a zero-trust namespace of this app, so its policies could not be emitted`,
+      'declare the application with zeroTrustNamespace.addWorkload() or adopt()');
+  }
+  return workload;
+}
+
+/**
+ * When the app's Service ports are known, the routed Service port must exist and lead to
+ * a pod port this entry point opens; otherwise the gateway would route into a closed port.
+ */
+function checkRoutedPort(scope: IConstruct, workload: IZeroTrustWorkload, servicePort: number, ports: PortIntent[]): void {
+  if (workload.servicePorts.length === 0) return;
+  const [target] = resolveLinkPorts(scope, workload, [LinkPort.service(servicePort)]);
+  if (!ports.some(p => p.protocol === target.protocol && target.port >= p.port && target.port <= (p.endPort ?? p.port))) {
+    throw zeroTrustError(scope, `route.servicePort ${servicePort} leads to pod port ${target.port}, which this entry point does not open (${ports.map(p => p.port).join(', ')})`,
+      `add pod port ${target.port} to "ports", or route to the Service port of an opened pod port`);
+  }
+}
+
+function routeIntent(scope: IConstruct, route: EntryRouteOptions, workloadName: string): EntryRouteIntent {
+  if (!Array.isArray(route.hosts) || route.hosts.length === 0) {
+    throw zeroTrustError(scope, 'route.hosts is empty', 'list the hostnames people use, e.g. ["admin.example.com"]');
+  }
+  route.hosts.forEach(h => assertExternalHostname(scope, h));
+  if (typeof route.tlsCredentialName !== 'string') {
+    throw zeroTrustError(scope, 'route.tlsCredentialName is missing', 'name the TLS Secret in the gateway namespace');
+  }
+  assertDns1123Label(scope, 'route.tlsCredentialName', route.tlsCredentialName);
+  assertPortNumber(scope, 'route.servicePort', route.servicePort);
+  const serviceName = route.serviceName ?? workloadName;
+  assertDns1123Label(scope, 'route.serviceName', serviceName);
+  return { hosts: [...new Set(route.hosts)].sort(), tlsCredentialName: route.tlsCredentialName, serviceName, servicePort: route.servicePort };
+}

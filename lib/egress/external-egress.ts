@@ -1,0 +1,217 @@
+import { Construct, IConstruct } from 'constructs';
+import { compareCidrs, isStrictSubnet, parseCidr } from './cidr';
+import { ExternalPort, externalPortIntents } from './external-port';
+import { assertExternalHostname } from './hostname';
+import { zeroTrustError } from '../errors';
+import { workloadIntent } from '../link/service-link';
+import { AddressRangeIntent, ExternalEgressIntent, ExternalPortIntent, ExternalProtocol, ExternalTargetKind } from '../model/edge-intent';
+import { ZeroTrustRegistry } from '../model/registry';
+import { IZeroTrustWorkload } from '../workload/workload';
+
+/** Options shared by every egress declaration. */
+export interface ExternalEgressBaseProps {
+  /** The workload that calls out. It must belong to a ZeroTrustNamespace of this app. */
+  readonly from: IZeroTrustWorkload;
+  /** Ports on the outside; must not be empty. */
+  readonly ports: ExternalPort[];
+  /**
+   * Accept `0.0.0.0/0` or `::/0` among the address ranges. The named opt-in exists
+   * because such a range opens the port to the whole internet at L4.
+   * @default false
+   */
+  readonly allowAnyAddressUnsafe?: boolean;
+}
+
+/** Properties of an AddressEgress. */
+export interface AddressEgressProps extends ExternalEgressBaseProps {
+  /** Outside network, canonical CIDR (`203.0.113.0/24`). */
+  readonly cidr: string;
+  /**
+   * Sub-ranges of `cidr` that stay closed.
+   * @default - none
+   */
+  readonly except?: string[];
+}
+
+/** Properties of a HostEgress. */
+export interface HostEgressProps extends ExternalEgressBaseProps {
+  /** Bare DNS name of the outside host (`api.stripe.com`): no scheme, path, port or wildcard. */
+  readonly host: string;
+  /**
+   * The address ranges the host lives in, opened at L4 (NetworkPolicy cannot match
+   * hostnames). Use the provider's published ranges. With `allowAnyAddressUnsafe`,
+   * `0.0.0.0/0` is accepted and the sidecar's registry-only mode is then the only gate
+   * on which host is reached.
+   */
+  readonly addresses: string[];
+}
+
+/** The common part: validation, registration, intent. */
+abstract class ExternalEgressBase extends Construct {
+  /** The workload that calls out. */
+  public readonly from: IZeroTrustWorkload;
+  protected readonly portIntents: ReturnType<typeof externalPortIntents>;
+
+  protected constructor(scope: Construct, id: string, props: ExternalEgressBaseProps, target: string,
+    checkTarget: (self: IConstruct) => void) {
+    super(scope, id);
+    checkTarget(this);
+    this.from = checkClient(this, props.from);
+    this.portIntents = externalPortIntents(this, target, props.ports);
+  }
+
+  /** Identity of the declaration: the same workload, target and ports twice is a duplicate. */
+  public abstract get declarationKey(): string;
+
+  /** The declaration as renderers see it. */
+  public abstract toIntent(): ExternalEgressIntent;
+}
+
+/**
+ * Lets one workload reach an outside address range on the given ports: a NetworkPolicy
+ * egress rule with `ipBlock` (and `except`), plus a ServiceEntry so the sidecar knows
+ * the range when the namespace runs in registry-only mode.
+ */
+export class AddressEgress extends ExternalEgressBase {
+  /** The outside range, canonical. */
+  public readonly cidr: string;
+  /** Sub-ranges that stay closed, canonical and sorted. */
+  public readonly except: string[];
+
+  constructor(scope: Construct, id: string, props: AddressEgressProps) {
+    super(scope, id, props, `"${props.cidr}"`, () => undefined);
+    const range = checkRange(this, props.cidr, props.except ?? [], props.allowAnyAddressUnsafe === true);
+    this.cidr = range.cidr;
+    this.except = range.except;
+    ZeroTrustRegistry.of(this).addEdge(this);
+  }
+
+  /** Readable name of the target, used in object names: `cidr-203-0-113-0-24`. */
+  public get name(): string {
+    return `cidr-${dashed(this.cidr)}`;
+  }
+
+  /** Identity of the declaration: the same workload, range and ports twice is a duplicate. */
+  public get declarationKey(): string {
+    return `egress ${this.from.namespace}/${this.from.name} -> ${this.cidr} except [${this.except.join(',')}] [${this.portIntents.map(p => `${p.protocol}/${p.port}`).join(',')}]`;
+  }
+
+  /** The declaration as renderers see it. */
+  public toIntent(): ExternalEgressIntent {
+    return {
+      path: this.node.path,
+      name: this.name,
+      from: workloadIntent(this.from),
+      kind: ExternalTargetKind.ADDRESS,
+      addresses: [{ cidr: this.cidr, except: [...this.except] }],
+      ports: this.portIntents,
+    };
+  }
+}
+
+/**
+ * Lets one workload reach an outside host by name: a ServiceEntry (MESH_EXTERNAL,
+ * DNS resolution) registers the host, the namespace's Sidecar switches to
+ * REGISTRY_ONLY so undeclared hosts fail, and a NetworkPolicy egress rule opens the
+ * host's address ranges at L4 for this workload only.
+ */
+export class HostEgress extends ExternalEgressBase {
+  /** The outside host, without a trailing dot. */
+  public readonly host: string;
+  /** The ranges opened at L4, canonical and sorted. */
+  public readonly addresses: string[];
+
+  constructor(scope: Construct, id: string, props: HostEgressProps) {
+    super(scope, id, props, `"${props.host}"`, self => assertExternalHostname(self, props.host));
+    this.host = props.host.replace(/\.$/, '');
+    const udp = this.portIntents.find(p => p.protocol === ExternalProtocol.UDP);
+    if (udp) {
+      throw zeroTrustError(this, `host "${this.host}" has UDP port ${udp.port}, but the sidecar does not proxy UDP, so the hostname could not be enforced`,
+        'use AddressEgress with the host\'s CIDR for UDP');
+    }
+    if (!Array.isArray(props.addresses) || props.addresses.length === 0) {
+      throw zeroTrustError(this, `host "${this.host}" has no addresses, and NetworkPolicy cannot match hostnames, so the default-deny egress would drop its traffic`,
+        `list the CIDRs "${this.host}" resolves into (the provider's published ranges) in "addresses"`);
+    }
+    const opt = { allowAnyAddress: props.allowAnyAddressUnsafe === true, optInName: 'allowAnyAddressUnsafe' };
+    const ranges = props.addresses.map(a => parseCidr(this, 'address', a, opt)).sort(compareCidrs);
+    this.addresses = [...new Set(ranges.map(r => r.text))];
+    ZeroTrustRegistry.of(this).addEdge(this);
+    checkSharedRegistration(this, this.portIntents);
+  }
+
+  /** Readable name of the target, used in object names: `api-stripe-com`. */
+  public get name(): string {
+    return dashed(this.host);
+  }
+
+  /** Identity of the declaration: the same workload, host and ports twice is a duplicate. */
+  public get declarationKey(): string {
+    return `egress ${this.from.namespace}/${this.from.name} -> ${this.host} [${this.portIntents.map(p => `${p.protocol}/${p.port}`).join(',')}]`;
+  }
+
+  /** The declaration as renderers see it. */
+  public toIntent(): ExternalEgressIntent {
+    return {
+      path: this.node.path,
+      name: this.name,
+      from: workloadIntent(this.from),
+      kind: ExternalTargetKind.HOST,
+      host: this.host,
+      addresses: this.addresses.map(cidr => ({ cidr, except: [] })),
+      ports: this.portIntents,
+    };
+  }
+}
+
+/** Lower-case letters and digits joined by "-": `api.stripe.com` → `api-stripe-com`, `2001:db8::/32` → `2001-db8-32`. */
+function dashed(text: string): string {
+  return text.replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
+}
+
+/** Host declarations per app and `namespace/host`, so the shared-registration check stays linear. */
+const HOSTS = new WeakMap<ZeroTrustRegistry, Map<string, HostEgress[]>>();
+
+/**
+ * Every workload of a namespace that calls one host shares its ServiceEntry, so a port
+ * must mean the same protocol to all of them.
+ */
+function checkSharedRegistration(egress: HostEgress, ports: ExternalPortIntent[]): void {
+  const registry = ZeroTrustRegistry.of(egress);
+  const byHost = HOSTS.get(registry) ?? new Map<string, HostEgress[]>();
+  HOSTS.set(registry, byHost);
+  const key = `${egress.from.namespace}/${egress.host}`;
+  for (const other of byHost.get(key) ?? []) {
+    for (const p of ports) {
+      const clash = other.toIntent().ports.find(q => q.port === p.port && q.protocol !== p.protocol);
+      if (clash) {
+        throw zeroTrustError(egress, `port ${p.port} of "${egress.host}" is ${p.protocol} here but ${clash.protocol} at ${other.node.path}`,
+          'use the same protocol for a port of one host throughout the namespace');
+      }
+    }
+  }
+  byHost.set(key, [...(byHost.get(key) ?? []), egress]);
+}
+
+function checkClient(scope: IConstruct, from: IZeroTrustWorkload): IZeroTrustWorkload {
+  if (!from || typeof from.principal !== 'string' || from.managed !== true) {
+    const what = (from as unknown as IConstruct)?.node?.path ?? String(from);
+    throw zeroTrustError(scope, `"from" (${what}) is not a workload of a zero-trust namespace of this app, so its egress could not be opened`,
+      'declare the workload with zeroTrustNamespace.addWorkload() or adopt()');
+  }
+  return from;
+}
+
+/** Canonical range with checked `except` entries (each strictly inside the range, sorted). */
+function checkRange(scope: IConstruct, cidr: string, except: string[], allowAnyAddress: boolean): AddressRangeIntent {
+  const opt = { allowAnyAddress, optInName: 'allowAnyAddressUnsafe' };
+  const outer = parseCidr(scope, 'CIDR', cidr, opt);
+  const inner = except.map(e => parseCidr(scope, 'except entry', e, { allowAnyAddress: false, optInName: 'allowAnyAddressUnsafe' }));
+  for (const e of inner) {
+    if (!isStrictSubnet(e, outer)) {
+      throw zeroTrustError(scope, `except entry "${e.text}" is not inside "${outer.text}"`,
+        `list only sub-ranges of "${outer.text}" in "except" (NetworkPolicy rejects others)`);
+    }
+  }
+  return { cidr: outer.text, except: [...new Map(inner.sort(compareCidrs).map(e => [e.text, e])).keys()] };
+}
