@@ -93,7 +93,7 @@ test('an ALLOW rule admitting sources by notNamespaces gives every source a chan
     authorizationPolicy('a', 'server', { selector: { matchLabels: { app: 'server' } }, rules: [{ from: [{ source: { notNamespaces: ['untrusted'] } }] }] }),
   ], { platformWorkloads: false });
   expect(r.findings()).toContainEqual({
-    kind: 'gap', subject: 'a/server', message: 'an ALLOW rule admits sources by something other than principal or namespace: L7 alone does not narrow who can connect',
+    kind: 'gap', subject: 'a/server', message: 'an ALLOW rule admits sources without naming principals, namespaces or ServiceAccounts (no `from`, or only negative, JWT or IP conditions): L7 alone does not narrow who can connect',
   });
 });
 

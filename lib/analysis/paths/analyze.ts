@@ -51,7 +51,7 @@ export function analyzeEstate(estate: Estate): Analysis {
         kind: 'gap',
         subject: destination.id,
         message: policies.some(p => p.action === 'ALLOW')
-          ? 'an ALLOW rule admits sources by something other than principal or namespace: L7 alone does not narrow who can connect'
+          ? 'an ALLOW rule admits sources without naming principals, namespaces or ServiceAccounts (no `from`, or only negative, JWT or IP conditions): L7 alone does not narrow who can connect'
           : 'no ALLOW AuthorizationPolicy applies: L7 admits every source the mTLS mode lets in',
       });
       continue;

@@ -51,6 +51,10 @@ export function reachSections(reach: Reachability): Section[] {
       table: { headers: ['SOURCE', 'DESTINATION', 'PORT', 'GAP', 'WHY'], rows: gaps.map(p => [p.source, p.destination, portText(p), p.gap!, p.reasons.join('; ')]) },
     });
   }
+  const openL7 = reach.findings().filter(f => f.kind === 'gap' && !f.subject.includes(' -> '));
+  if (openL7.length > 0) {
+    sections.push({ title: `Workloads whose L7 policy does not narrow sources (${openL7.length})`, lines: openL7.map(f => `- ${f.subject}: ${f.message}`) });
+  }
   const dryRun = paths.filter(p => p.dryRunL7);
   if (dryRun.length > 0) {
     sections.push({
