@@ -166,6 +166,12 @@ describe('what the analyzer will not guess', () => {
     });
   });
 
+  test('path templates are reported, not compared literally', () => {
+    const r = analyze(authorizationPolicy('default', 'tpl', { selector: { matchLabels: { app: 'details' } }, rules: [{ to: [{ operation: { paths: ['/users/{*}/info'] } }] }] }));
+    expect(l7(r, 'foo/sleep', 'default/details', 9080, 'GET', '/users/{*}/info')).toBe('unknown');
+    expect(r.findings()).toContainEqual({ kind: 'unsupported', subject: 'AuthorizationPolicy default/tpl', message: 'path templates ({*}, {**}) are not modelled; matching requests are reported as unknown' });
+  });
+
   test('an unknown when key is reported as unsupported and never matched either way', () => {
     const r = analyze(authorizationPolicy('default', 'odd', { rules: [{ when: [{ key: 'source.favouriteColour', values: ['blue'] }] }] }));
     expect(l7(r, 'foo/sleep', 'default/details', 9080)).toBe('unknown');

@@ -139,6 +139,11 @@ function authorizationFindings(policy: AuthorizationPolicyInfo, subject: string)
       if (support === 'unknown') out.push({ kind: 'unsupported', subject, message: `when key '${c.key}' is not modelled; matching requests are reported as unknown` });
       if (support === 'unresolvable') out.push({ kind: 'unsupported', subject, message: `when key '${c.key}' depends on data the manifests do not hold (IPs, headers, JWT, SNI); matching requests are reported as unknown` });
     }
+    for (const op of rule.to ?? []) {
+      if ([...(op.paths ?? []), ...(op.notPaths ?? [])].some(x => x.includes('{'))) {
+        out.push({ kind: 'unsupported', subject, message: 'path templates ({*}, {**}) are not modelled; matching requests are reported as unknown' });
+      }
+    }
     for (const s of rule.from ?? []) {
       if (s.ipBlocks || s.notIpBlocks || s.remoteIpBlocks || s.notRemoteIpBlocks) out.push({ kind: 'unsupported', subject, message: 'source ipBlocks depend on pod IPs, which the manifests do not hold; matching requests are reported as unknown' });
       if (s.requestPrincipals || s.notRequestPrincipals) out.push({ kind: 'unsupported', subject, message: 'requestPrincipals depend on the request JWT; matching HTTP requests are reported as unknown' });

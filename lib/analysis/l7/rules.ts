@@ -93,11 +93,14 @@ function operationMatches(op: IstioOperation, ctx: RequestContext, action: RuleA
   return and([port, httpOnly(ctx, action, () => {
     const http = ctx.http!;
     const hosts: Tri = op.hosts || op.notHosts ? (notes.unknown.add('hosts depend on the request Host header'), 'unknown') : 'yes';
+    // Path templates (`/users/{*}/info`, `{**}`) are newer Istio syntax the analyzer does not evaluate.
+    const templates = [...(op.paths ?? []), ...(op.notPaths ?? [])].some(p => p.includes('{'));
+    if (templates) notes.unsupported.add('path templates ({*}, {**}) are not modelled');
     return and([
       op.methods ? (matchesAny(op.methods, http.method) ? 'yes' : 'no') : 'yes',
       op.notMethods ? (matchesAny(op.notMethods, http.method) ? 'no' : 'yes') : 'yes',
-      op.paths ? (matchesAny(op.paths, http.path) ? 'yes' : 'no') : 'yes',
-      op.notPaths ? (matchesAny(op.notPaths, http.path) ? 'no' : 'yes') : 'yes',
+      templates ? 'unknown' : op.paths ? (matchesAny(op.paths, http.path) ? 'yes' : 'no') : 'yes',
+      templates ? 'unknown' : op.notPaths ? (matchesAny(op.notPaths, http.path) ? 'no' : 'yes') : 'yes',
       hosts,
     ]);
   })]);
