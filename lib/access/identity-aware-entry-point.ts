@@ -12,7 +12,7 @@ import { PortIntent, TransportProtocol } from '../model/intent';
 import { ZeroTrustRegistry } from '../model/registry';
 import { findZeroTrustNamespace } from '../namespace/lookup';
 import { assertDns1123Label, assertPortNumber } from '../validation';
-import { IZeroTrustWorkload } from '../workload/workload';
+import { IZeroTrustWorkload, requireOwnedWorkload } from '../workload/workload';
 
 /** Publishes the app on the ingress gateway: an Istio Gateway (HTTPS) and a VirtualService. */
 export interface EntryRouteOptions {
@@ -150,12 +150,8 @@ export class IdentityAwareEntryPoint extends Construct {
 }
 
 function checkApp(scope: IConstruct, workload: IZeroTrustWorkload): IZeroTrustWorkload {
-  if (!workload || typeof workload.principal !== 'string' || workload.managed !== true) {
-    const what = (workload as unknown as IConstruct)?.node?.path ?? String(workload);
-    throw zeroTrustError(scope, `"workload" (${what}) is not a workload of a zero-trust namespace of this app, so its policies could not be emitted`,
-      'declare the application with zeroTrustNamespace.addWorkload() or adopt()');
-  }
-  return workload;
+  return requireOwnedWorkload(scope, 'workload', workload, 'its policies could not be emitted',
+    'declare the application with zeroTrustNamespace.addWorkload() or adopt()');
 }
 
 /**

@@ -6,7 +6,7 @@ import { zeroTrustError } from '../errors';
 import { workloadIntent } from '../link/service-link';
 import { AddressRangeIntent, ExternalEgressIntent, ExternalPortIntent, ExternalProtocol, ExternalTargetKind } from '../model/edge-intent';
 import { ZeroTrustRegistry } from '../model/registry';
-import { IZeroTrustWorkload } from '../workload/workload';
+import { IZeroTrustWorkload, requireOwnedWorkload } from '../workload/workload';
 
 /** Options shared by every egress declaration. */
 export interface ExternalEgressBaseProps {
@@ -194,12 +194,8 @@ function checkSharedRegistration(egress: HostEgress, ports: ExternalPortIntent[]
 }
 
 function checkClient(scope: IConstruct, from: IZeroTrustWorkload): IZeroTrustWorkload {
-  if (!from || typeof from.principal !== 'string' || from.managed !== true) {
-    const what = (from as unknown as IConstruct)?.node?.path ?? String(from);
-    throw zeroTrustError(scope, `"from" (${what}) is not a workload of a zero-trust namespace of this app, so its egress could not be opened`,
-      'declare the workload with zeroTrustNamespace.addWorkload() or adopt()');
-  }
-  return from;
+  return requireOwnedWorkload(scope, 'from', from, 'its egress could not be opened',
+    'declare the workload with zeroTrustNamespace.addWorkload() or adopt()');
 }
 
 /** Canonical range with checked `except` entries (each strictly inside the range, sorted). */

@@ -266,3 +266,17 @@ function checkProtocol(scope: IConstruct, protocol: TransportProtocol | undefine
     throw zeroTrustError(scope, `protocol "${protocol}" is not supported`, 'use TransportProtocol.TCP or TransportProtocol.UDP');
   }
 }
+
+/**
+ * Refuses anything but a workload this app's zero-trust namespaces own: only those have
+ * policies the library emits, so a declaration on anything else would silently do nothing.
+ */
+export function requireOwnedWorkload(
+  scope: IConstruct, role: string, workload: IZeroTrustWorkload, consequence: string, fix: string,
+): IZeroTrustWorkload {
+  if (!workload || typeof workload.principal !== 'string' || workload.managed !== true) {
+    const what = (workload as unknown as IConstruct)?.node?.path ?? String(workload);
+    throw zeroTrustError(scope, `"${role}" (${what}) is not a workload of a zero-trust namespace of this app, so ${consequence}`, fix);
+  }
+  return workload;
+}
