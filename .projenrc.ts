@@ -110,6 +110,11 @@ project.addTask('bench:synth', {
   description: 'Print how synthesis time and output grow with workloads and links',
   exec: 'ts-node --transpile-only bench/synth.ts',
 });
+// `npm run bench` prints every benchmark's figures.
+project.addTask('bench', {
+  description: 'Run every benchmark (synthesis, edges, analysis) and print the figures',
+  steps: [{ spawn: 'bench:synth' }, { spawn: 'bench:edges' }, { spawn: 'bench:analysis' }],
+});
 project.addTask('import:istio', {
   description: 'Regenerate lib/imports from the Istio CRDs in ../shared (maintainers only; the output is committed)',
   steps: [
