@@ -77,6 +77,14 @@ const project = new cdk8s.ConstructLibraryCdk8s({
   npmIgnoreOptions: { ignorePatterns: ['/examples/', '/bench/', '/scripts/', '/crds/', '/dist/'] },
 });
 
+// Refreshing snapshots is a deliberate, separate act (`npm run test:update`); `test` never does it.
+project.tasks.removeTask('test:update');
+project.addTask('test:update', {
+  description: 'Run jest and rewrite snapshots: only after a reviewed, intended change of access',
+  exec: 'jest --ci=false -u --passWithNoTests',
+  receiveArgs: true,
+});
+
 // unrs-resolver@1.13 lists platform binaries the registry lacks, which breaks `npm ci`.
 project.package.addField('overrides', { 'unrs-resolver': '1.12.2' });
 project.package.addField('engines', { node: '>=20' });
