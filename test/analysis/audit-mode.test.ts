@@ -2,6 +2,7 @@
 // The analyzer must show that nothing is enforced yet, and what enforcement would refuse.
 import { App } from 'cdk8s';
 import { LinkPort, Reachability, ZeroTrustMode, ZeroTrustNamespace } from '../../lib';
+import { deploymentFor } from './support/objects';
 
 /** The path whose port range holds `port` (equal outcomes merge into ranges such as `any`). */
 function covering(reach: Reachability, source: string, destination: string, port: number) {
@@ -17,18 +18,7 @@ function estate(mode: ZeroTrustMode): Reachability {
   const worker = ns.addWorkload('worker', { ports: [{ number: 9000 }] });
   db.allowFrom(api, { ports: [LinkPort.tcp(5432)] });
   api.allowFrom(worker, { ports: [LinkPort.tcp(8080)], http: { methods: ['POST'], paths: ['/jobs/*'] } });
-  const pods = [api, db, worker].map(w => ({
-    apiVersion: 'apps/v1',
-    kind: 'Deployment',
-    metadata: { name: w.name, namespace: w.namespace },
-    spec: {
-      selector: { matchLabels: w.podLabels },
-      template: {
-        metadata: { labels: w.podLabels },
-        spec: { serviceAccountName: w.serviceAccountName, containers: [{ name: 'app', image: 'x:1', ports: w.ports.map(p => ({ containerPort: p.number, name: p.name })) }] },
-      },
-    },
-  }));
+  const pods = [api, db, worker].map(w => deploymentFor(w, w.ports));
   return Reachability.fromManifests([...app.charts.flatMap(c => c.toJson()), ...pods]);
 }
 

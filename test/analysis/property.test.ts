@@ -4,6 +4,7 @@ import { App } from 'cdk8s';
 import * as fc from 'fast-check';
 import { LinkPort, Reachability, ServiceLink, TransportProtocol, ZeroTrustNamespace, ZeroTrustWorkload } from '../../lib';
 import { platformLines } from './support/convention-manifests';
+import { deploymentFor } from './support/objects';
 
 /**
  * Estates per CI run: enough to hit cross-namespace, named, Service and UDP ports with and without
@@ -93,21 +94,7 @@ function build(spec: EstateSpec): Built {
   });
 
   // The pods themselves: what a team deploys with the workload's labels and ServiceAccount.
-  const pods = workloads.map((w, i) => ({
-    apiVersion: 'apps/v1',
-    kind: 'Deployment',
-    metadata: { name: w.name, namespace: w.namespace },
-    spec: {
-      selector: { matchLabels: w.podLabels },
-      template: {
-        metadata: { labels: w.podLabels },
-        spec: {
-          serviceAccountName: w.serviceAccountName,
-          containers: [{ name: 'app', image: 'example:1', ports: ports[i].map(p => ({ containerPort: p.number, name: p.name, protocol: p.udp ? 'UDP' : 'TCP' })) }],
-        },
-      },
-    },
-  }));
+  const pods = workloads.map((w, i) => deploymentFor(w, ports[i].map(p => ({ number: p.number, name: p.name, protocol: p.udp ? 'UDP' : 'TCP' }))));
   return { manifests: [...app.charts.flatMap(c => c.toJson()), ...pods], expected: [...expected].sort(), expectedL4: [...expectedL4].sort() };
 }
 

@@ -37,6 +37,36 @@ export function workload(ns: string, name: string, options: PodOptions = {}): an
   }
 }
 
+/** What a workload identity says about its pods. */
+export interface WorkloadIdentityLike {
+  readonly name: string;
+  readonly namespace: string;
+  readonly serviceAccountName: string;
+  readonly podLabels: Record<string, string>;
+}
+
+/**
+ * The Deployment a team deploys for a workload identity: exactly its labels and ServiceAccount,
+ * and the given container ports (for identities declared with addWorkload, which emit no pods).
+ */
+export function deploymentFor(w: WorkloadIdentityLike, ports: ReadonlyArray<{ number: number; name?: string; protocol?: string }>): any {
+  return {
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { name: w.name, namespace: w.namespace },
+    spec: {
+      selector: { matchLabels: w.podLabels },
+      template: {
+        metadata: { labels: w.podLabels },
+        spec: {
+          serviceAccountName: w.serviceAccountName,
+          containers: [{ name: 'app', image: 'example:1', ports: ports.map(p => ({ containerPort: p.number, name: p.name, protocol: p.protocol ?? 'TCP' })) }],
+        },
+      },
+    },
+  };
+}
+
 export function networkPolicy(ns: string, name: string, spec: any): any {
   return { apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name, namespace: ns }, spec };
 }
