@@ -1,6 +1,6 @@
 import { cdk8s, javascript, JsonFile, YamlFile } from 'projen';
 
-// Versions verified together on Node 20 (see ../shared/TOOLCHAIN.md).
+// Versions verified together on Node 20 (see the toolchain notes in the README).
 const CDK8S = '2.70.106';
 const CONSTRUCTS = '10.8.1';
 
@@ -124,7 +124,7 @@ project.addTask('bench', {
   steps: [{ spawn: 'bench:synth' }, { spawn: 'bench:edges' }, { spawn: 'bench:analysis' }],
 });
 project.addTask('import:istio', {
-  description: 'Regenerate lib/imports from the Istio CRDs in ../shared (maintainers only; the output is committed)',
+  description: 'Regenerate lib/imports from the Istio CRDs in crds/ (maintainers only; the output is committed)',
   steps: [
     { exec: 'node scripts/cut-istio-crds.js' },
     { exec: 'cdk8s import istio:=crds/istio-subset.yaml -l typescript -o lib/imports --check-upgrade=false' },

@@ -1,11 +1,11 @@
-// Cuts the Istio CRDs this library emits out of ../shared/crds/istio.yaml into crds/istio-subset.yaml,
+// Cuts the Istio CRDs this library emits out of crds/istio.yaml into crds/istio-subset.yaml,
 // so `cdk8s import` generates only the classes we use. Run: node scripts/cut-istio-crds.js
 const fs = require('fs');
 const path = require('path');
 const YAML = require('yaml');
 
 const KINDS = ['AuthorizationPolicy', 'PeerAuthentication', 'RequestAuthentication', 'ServiceEntry', 'Sidecar', 'Gateway', 'VirtualService'];
-const source = path.join(__dirname, '..', '..', 'shared', 'crds', 'istio.yaml');
+const source = path.join(__dirname, '..', 'crds', 'istio.yaml');
 const docs = YAML.parseAllDocuments(fs.readFileSync(source, 'utf8')).map(d => d.toJSON()).filter(Boolean);
 const kept = docs.filter(d => d.kind === 'CustomResourceDefinition' && KINDS.includes(d.spec.names.kind));
 const missing = KINDS.filter(k => !kept.some(d => d.spec.names.kind === k));

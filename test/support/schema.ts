@@ -1,16 +1,18 @@
 /**
  * Validates manifests against the real schemas: the Kubernetes OpenAPI models
  * (kubernetes-models), Istio's models where they cover the version, and always the
- * CRDs in ../shared/crds (Istio, PrometheusRule), read with ajv.
+ * CRDs carried in the repository's crds/ (Istio, PrometheusRule, Gateway API), read with ajv.
  */
 import * as fs from 'fs';
 import * as path from 'path';
 import Ajv, { ValidateFunction } from 'ajv';
 import * as YAML from 'yaml';
 
-const CRD_FILES = ['istio.yaml', 'prometheus-rules.yaml'].map(f => path.join(__dirname, '..', '..', '..', 'shared', 'crds', f));
+const CRD_FILES = ['istio.yaml', 'prometheus-rules.yaml', 'gateway-api-standard.yaml'].map(f => path.join(__dirname, '..', '..', 'crds', f));
 
 let crdValidators: Map<string, ValidateFunction> | undefined;
+// A schema file that cannot be loaded fails every later call with the same message, never "no schema known".
+let crdLoadError: Error | undefined;
 
 /**
  * Kubernetes prunes fields a structural schema does not know, so a misspelled policy
@@ -39,22 +41,33 @@ function compiles(pattern: string): boolean {
 }
 
 function crdValidatorsByGvk(): Map<string, ValidateFunction> {
+  if (crdLoadError) throw crdLoadError;
   if (crdValidators) return crdValidators;
-  const ajv = new Ajv({ strict: false, allErrors: true, validateFormats: false });
-  crdValidators = new Map();
+  const loaded = new Map<string, ValidateFunction>();
   for (const file of CRD_FILES) {
-    for (const doc of YAML.parseAllDocuments(fs.readFileSync(file, 'utf8'))) {
-      const crd = doc.toJSON();
-      if (crd?.kind !== 'CustomResourceDefinition') continue;
-      for (const version of crd.spec.versions) {
-        const schema = forbidUnknownFields(version.schema.openAPIV3Schema);
-        // apiVersion, kind and metadata are checked by the API server, not by the CRD schema.
-        schema.properties = { ...schema.properties, apiVersion: { type: 'string' }, kind: { type: 'string' }, metadata: { type: 'object' } };
-        crdValidators.set(`${crd.spec.group}/${version.name}/${crd.spec.names.kind}`, ajv.compile(schema));
-      }
+    try {
+      loadCrdFile(file, loaded);
+    } catch (e) {
+      crdLoadError = new Error(`cannot load the CRD schemas in ${file}: ${(e as Error).message}`);
+      throw crdLoadError;
     }
   }
+  crdValidators = loaded;
   return crdValidators;
+}
+
+function loadCrdFile(file: string, into: Map<string, ValidateFunction>): void {
+  const ajv = new Ajv({ strict: false, allErrors: true, validateFormats: false });
+  for (const doc of YAML.parseAllDocuments(fs.readFileSync(file, 'utf8'))) {
+    const crd = doc.toJSON();
+    if (crd?.kind !== 'CustomResourceDefinition') continue;
+    for (const version of crd.spec.versions) {
+      const schema = forbidUnknownFields(version.schema.openAPIV3Schema);
+      // apiVersion, kind and metadata are checked by the API server, not by the CRD schema.
+      schema.properties = { ...schema.properties, apiVersion: { type: 'string' }, kind: { type: 'string' }, metadata: { type: 'object' } };
+      into.set(`${crd.spec.group}/${version.name}/${crd.spec.names.kind}`, ajv.compile(schema));
+    }
+  }
 }
 
 function kubernetesModel(apiVersion: string, kind: string): any {
