@@ -118,10 +118,15 @@ project.addTask('bench:synth', {
   description: 'Print how synthesis time and output grow with workloads and links',
   exec: 'ts-node --transpile-only bench/synth.ts',
 });
+project.addTask('bench:compare', {
+  description: 'Side by side: library synth vs its floor and cdk8s-plus-28, CLI vs YAML parsing (--large adds W=10k L=50k)',
+  exec: 'ts-node --transpile-only bench/compare.ts',
+  receiveArgs: true,
+});
 // `npm run bench` prints every benchmark's figures.
 project.addTask('bench', {
-  description: 'Run every benchmark (synthesis, edges, analysis) and print the figures',
-  steps: [{ spawn: 'bench:synth' }, { spawn: 'bench:edges' }, { spawn: 'bench:analysis' }],
+  description: 'Run every benchmark (synthesis, edges, analysis, side-by-side ratios) and print the figures',
+  steps: [{ spawn: 'bench:synth' }, { spawn: 'bench:edges' }, { spawn: 'bench:analysis' }, { spawn: 'compile' }, { spawn: 'bench:compare' }],
 });
 project.addTask('import:istio', {
   description: 'Regenerate lib/imports from the Istio CRDs in crds/ (maintainers only; the output is committed)',
