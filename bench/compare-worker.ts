@@ -92,12 +92,16 @@ function writeDeployments(e: BenchEstate): void {
   fs.writeFileSync(path.join(outdir, 'workloads.k8s.yaml'), docs.join('---\n'));
 }
 
-if (mode === 'library') {
-  measure(app => declareLibrary(app, estate));
-  writeDeployments(estate);
-}
-else if (mode === 'plus') measure(app => declarePlus(app, estate));
-else if (mode === 'floor') {
-  const objects = libraryObjects();
-  measure(app => declareFloor(app, objects));
-} else throw new Error(`unknown mode "${mode}": use library, floor or plus`);
+const modes: { [mode: string]: () => void } = {
+  library: () => {
+    measure(app => declareLibrary(app, estate));
+    writeDeployments(estate);
+  },
+  plus: () => measure(app => declarePlus(app, estate)),
+  floor: () => {
+    const objects = libraryObjects();
+    measure(app => declareFloor(app, objects));
+  },
+};
+if (!modes[mode]) throw new Error(`unknown mode "${mode}": use library, floor or plus`);
+modes[mode]();

@@ -28,7 +28,7 @@ function synthOnce(mode: string, size: Size, outdir: string): Sample {
   fs.rmSync(outdir, { recursive: true, force: true });
   const run = spawnSync(process.execPath, [...NODE_FLAGS, '-r', 'ts-node/register/transpile-only',
     path.join(__dirname, 'compare-worker.ts'), mode, String(size.workloads), String(size.links), outdir],
-  { cwd: root, encoding: 'utf8', maxBuffer: 1 << 26 });
+  { cwd: root, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
   if (run.status !== 0) throw new Error(`${mode} worker failed: ${run.stderr}`);
   return JSON.parse(run.stdout.trim().split('\n').pop()!);
 }
@@ -36,7 +36,7 @@ function synthOnce(mode: string, size: Size, outdir: string): Sample {
 /** A whole command measured from outside by GNU time: CPU, wall and peak RSS of the process. */
 function processOnce(command: string[]): Sample {
   const run = spawnSync('/usr/bin/time', ['-f', 'ZTBENCH %e %U %S %M', process.execPath, ...NODE_FLAGS, ...command],
-    { cwd: root, encoding: 'utf8', maxBuffer: 1 << 28 });
+    { cwd: root, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
   const line = run.stderr.split('\n').find(l => l.startsWith('ZTBENCH '));
   if (!line || (run.status !== 0 && run.status !== 1)) throw new Error(`${command.join(' ')} failed (${run.status}): ${run.stderr.slice(0, 2000)}`);
   const [wall, user, sys, rssKb] = line.split(' ').slice(1).map(Number);
