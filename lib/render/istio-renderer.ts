@@ -95,8 +95,9 @@ const DRY_RUN = { [ISTIO_DRY_RUN_ANNOTATION]: 'true' };
 const tcpLinksTo = perContext(ctx => linksByWorkload(ctx.inbound.filter(l => l.ports.some(p => p.protocol === TransportProtocol.TCP)), l => l.to));
 
 /**
- * A workload auditing inside an enforcing namespace: PERMISSIVE mTLS, and an explicit
- * allow-all (asked for by name with mode: AUDIT) so the enforced allow-nothing does not deny it.
+ * A workload auditing inside an enforcing namespace: PERMISSIVE mTLS, an explicit allow-all
+ * (asked for by name with mode: AUDIT) so the enforced allow-nothing does not deny it, and a
+ * dry-run allow-nothing so the dry-run report is complete.
  */
 function addAuditObjects(layer: IRenderLayer, w: WorkloadIntent): void {
   const ns = layer.namespace.name;
@@ -110,28 +111,41 @@ function addAuditObjects(layer: IRenderLayer, w: WorkloadIntent): void {
     metadata: { name: `${w.name}-audit-allow-all`, namespace: ns },
     spec: { selector, action: AuthorizationPolicySpecAction.ALLOW, rules: [{}] },
   });
+  // Istio's dry-run engine evaluates the dry-run policies alone, and reports nothing when none
+  // selects the pod. This one (ALLOW, no rule: matches nothing) makes them answer as enforce
+  // would: deny, unless a rule of the workload's own `-ingress` policy matches.
+  new AuthorizationPolicy(layer.scope, `${w.name}-audit-allow-nothing`, {
+    metadata: { name: `${w.name}-audit-allow-nothing`, namespace: ns, annotations: DRY_RUN },
+    spec: { selector, action: AuthorizationPolicySpecAction.ALLOW },
+  });
 }
 
-/** One rule per set of principals that share exactly the same operations. */
+/**
+ * One rule per set of principals that share exactly the same operations, TCP-only and HTTP
+ * operations never in one rule: on a TCP filter chain Istio drops a whole ALLOW rule that has
+ * any HTTP field, which would also drop the plain TCP operation beside it.
+ */
 function allowRules(links: LinkIntent[]): AuthorizationPolicySpecRules[] {
   const opsByPrincipal = new Map<string, Map<string, AuthorizationPolicySpecRulesToOperation>>();
   for (const link of links) {
-    const ops = opsByPrincipal.get(link.from.principal) ?? new Map();
     const op = operationOf(link);
+    const key = `${link.from.principal} ${op.methods || op.paths ? 'http' : 'tcp'}`;
+    const ops = opsByPrincipal.get(key) ?? new Map();
     ops.set(JSON.stringify(op), op);
-    opsByPrincipal.set(link.from.principal, ops);
+    opsByPrincipal.set(key, ops);
   }
-  const principalsByOps = new Map<string, { principals: string[]; ops: AuthorizationPolicySpecRulesToOperation[] }>();
-  for (const [principal, ops] of opsByPrincipal) {
+  const principalsByOps = new Map<string, { principals: string[]; ops: AuthorizationPolicySpecRulesToOperation[]; http: boolean }>();
+  for (const [principalAndKind, ops] of opsByPrincipal) {
+    const [principal, kind] = principalAndKind.split(' ');
     const keys = [...ops.keys()].sort(compareStrings);
-    const key = keys.join('|');
-    const entry = principalsByOps.get(key) ?? { principals: [], ops: keys.map(k => ops.get(k)!) };
+    const key = `${kind} ${keys.join('|')}`;
+    const entry = principalsByOps.get(key) ?? { principals: [], ops: keys.map(k => ops.get(k)!), http: kind === 'http' };
     entry.principals.push(principal);
     principalsByOps.set(key, entry);
   }
   return [...principalsByOps.values()]
-    .map(e => ({ principals: e.principals.sort(compareStrings), ops: e.ops }))
-    .sort((a, b) => compareStrings(a.principals[0], b.principals[0]))
+    .map(e => ({ ...e, principals: e.principals.sort(compareStrings) }))
+    .sort((a, b) => compareStrings(a.principals[0], b.principals[0]) || Number(a.http) - Number(b.http))
     .map(e => ({
       from: [{ source: { principals: e.principals } }],
       to: e.ops.map(operation => ({ operation })),

@@ -105,6 +105,12 @@ const cases: [string, () => void, string][] = [
     const { ns } = setting();
     ns.adopt(new kplus.Deployment(ns, 'web', { containers: [{ image: 'web' }], automountServiceAccountToken: true }));
   }, '[production/web] the workload mounts its ServiceAccount token (automountServiceAccountToken: true). Fix: set automountServiceAccountToken: false; mount a projected token with an audience if the app needs one.'],
+  ['adopting a workload whose pods carry the reserved audit label', () => {
+    const { ns } = setting();
+    const web = new kplus.Deployment(ns, 'web', { containers: [{ image: 'web' }], automountServiceAccountToken: false });
+    web.podMetadata.addLabel('cdk8s-zero-trust/audit', 'web');
+    ns.adopt(web);
+  }, '[production/web] label "cdk8s-zero-trust/audit" is reserved: the library puts it on the pods of workloads auditing on their own, and the namespace\'s default-deny leaves those pods out. Fix: remove "cdk8s-zero-trust/audit" from the labels; to audit this workload, set mode: ZeroTrustMode.AUDIT.'],
 ];
 
 describe('bad input is refused with the construct path, the value and the fix', () => {
