@@ -154,6 +154,11 @@ export class ZeroTrustRegistry {
     this.memoFingerprint = fingerprint;
   }
 
+  /** Names of the zero-trust namespaces, in declaration order. */
+  public namespaceNames(): string[] {
+    return [...this.namespaceByName.keys()];
+  }
+
   public namespace(name: string): RegisteredNamespace | undefined {
     return this.namespaceByName.get(name);
   }

@@ -1,4 +1,4 @@
-import { ApiObject, Chart, JsonPatch } from 'cdk8s';
+import { ApiObject, App, Chart, JsonPatch, YamlOutputType } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct, IConstruct } from 'constructs';
 import { markZeroTrustNamespace } from './lookup';
@@ -6,7 +6,7 @@ import { sortManifests } from './manifest-order';
 import { ControlPlaneOptions, DnsOptions, MonitoringOptions, PodSecurityLevel } from './options';
 import { IdentityAwareEntryPoint } from '../access/identity-aware-entry-point';
 import { AddressEgress, HostEgress } from '../egress/external-egress';
-import { zeroTrustError } from '../errors';
+import { validateWith, zeroTrustError } from '../errors';
 import { ServiceLink, workloadIntent } from '../link/service-link';
 import { NamespaceIntent, TransportProtocol, WorkloadIntent, ZeroTrustMode } from '../model/intent';
 import { ZeroTrustRegistry } from '../model/registry';
@@ -103,6 +103,7 @@ export class ZeroTrustNamespace extends Chart {
     markZeroTrustNamespace(this);
     const registry = ZeroTrustRegistry.of(this);
     registry.addNamespace(this);
+    validateWith(this, () => refuseSharedResourceFolder(this, registry));
     this.addNamespaceObject(props);
     const rendered = new Construct(this, RENDERED);
     this.layers = renderers.map(r => [r, new RenderLayer(new Construct(rendered, r.layerName), this.intent, registry, this)]);
@@ -212,6 +213,20 @@ function resolveIntent(scope: Construct, name: string, trustDomain: string, mode
       ? { namespace: props.monitoring.namespace, podLabels: { ...(props.monitoring.podLabels ?? {}) }, ports: SIDECAR_METRICS_PORTS.map(tcp) }
       : undefined,
   };
+}
+
+/**
+ * FILE_PER_RESOURCE writes every object of the app to `<kind>.<name>.k8s.yaml` in one folder,
+ * so namespaces' same-named policies (default-deny, allow-nothing...) would overwrite each other
+ * and leave all but one namespace open. Reported once, by every namespace but the first.
+ */
+function refuseSharedResourceFolder(ns: ZeroTrustNamespace, registry: ZeroTrustRegistry): void {
+  const root = ns.node.root;
+  if (!(root instanceof App) || root.yamlOutputType !== YamlOutputType.FILE_PER_RESOURCE) return;
+  const first = registry.namespaceNames()[0];
+  if (first === ns.name) return;
+  throw zeroTrustError(ns, `YamlOutputType.FILE_PER_RESOURCE writes every object to one folder as <kind>.<name>.k8s.yaml, so the same-named policies of namespaces "${first}" and "${ns.name}" would overwrite each other and leave a namespace without its default-deny`,
+    'use YamlOutputType.FOLDER_PER_CHART_FILE_PER_RESOURCE (one folder per namespace) or FILE_PER_CHART');
 }
 
 /** One layer's place in one namespace; its resolved intent is shared by every layer of the namespace. */

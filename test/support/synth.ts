@@ -13,7 +13,7 @@ export function synthApp(app: App): any[] {
 }
 
 /** The files `app.synth()` writes, relative path and parsed documents, in chart order. */
-export function synthFiles(app: App): { file: string; manifests: any[] }[] {
+export function synthFiles(app: App): { file: string; text: string; manifests: any[] }[] {
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'zt-synth-'));
   const original = app.outdir;
   // The app's outdir is fixed at construction; tests must not write into the checkout.
@@ -26,10 +26,10 @@ export function synthFiles(app: App): { file: string; manifests: any[] }[] {
     const ordered = app.yamlOutputType === YamlOutputType.FILE_PER_CHART
       ? files.sort((a, b) => rank(a) - rank(b) || a.localeCompare(b))
       : files.sort();
-    return ordered.map(file => ({
-      file,
-      manifests: parseAllDocuments(fs.readFileSync(path.join(outdir, file), 'utf-8')).map(d => d.toJSON()).filter(d => d !== null),
-    }));
+    return ordered.map(file => {
+      const text = fs.readFileSync(path.join(outdir, file), 'utf-8');
+      return { file, text, manifests: parseAllDocuments(text).map(d => d.toJSON()).filter(d => d !== null) };
+    });
   } finally {
     Object.defineProperty(app, 'outdir', { value: original, configurable: true, writable: true });
     fs.rmSync(outdir, { recursive: true, force: true });
