@@ -4,6 +4,7 @@ import { Construct, IConstruct } from 'constructs';
 import { markZeroTrustNamespace } from './lookup';
 import { sortManifests } from './manifest-order';
 import { ControlPlaneOptions, DnsOptions, MonitoringOptions, PodSecurityLevel } from './options';
+import { namespaceContext } from './resolution';
 import { IdentityAwareEntryPoint } from '../access/identity-aware-entry-point';
 import { AddressEgress, HostEgress } from '../egress/external-egress';
 import { validateWith, zeroTrustError } from '../errors';
@@ -16,7 +17,6 @@ import { DeclaredEntryPoint, DeclaredLink, ILayerRenderer, IRenderLayer, Namespa
 import { assertDns1123Label, assertLabels, assertPortNumber, assertTrustDomain } from '../validation';
 import { adoptWorkload, AdoptOptions } from '../workload/adopt';
 import { IZeroTrustWorkload, ZeroTrustWorkload, ZeroTrustWorkloadOptions } from '../workload/workload';
-import { namespaceContext } from './resolution';
 
 /** Properties of a ZeroTrustNamespace. */
 export interface ZeroTrustNamespaceProps {

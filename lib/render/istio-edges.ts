@@ -4,6 +4,8 @@
  * ServiceEntries, and the registry-only Sidecar.
  */
 import { Construct } from 'constructs';
+import { getOrCreate, lazyFrom, perContext } from './lazy';
+import { DeclaredEntryPoint, IRenderLayer } from './renderer';
 import { claimKey } from '../access/oidc';
 import {
   Gateway,
@@ -16,8 +18,6 @@ import {
   VirtualService,
 } from '../imports/istio-networking.istio.io';
 import { AuthorizationPolicySpecRules, RequestAuthentication } from '../imports/istio-security.istio.io';
-import { getOrCreate, lazyFrom, perContext } from './lazy';
-import { DeclaredEntryPoint, IRenderLayer } from './renderer';
 import { EntryPointIntent, ExternalEgressIntent, ExternalPortIntent, ExternalProtocol, ExternalTargetKind } from '../model/edge-intent';
 import { WorkloadIntent } from '../model/intent';
 import { compareStrings, sortedLabels } from '../model/order';

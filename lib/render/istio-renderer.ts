@@ -83,7 +83,10 @@ export class IstioRenderer implements ILayerRenderer {
       spec: lazyFrom(layer, ctx => ({
         selector: { matchLabels: sortedLabels(server.podLabels) },
         action: AuthorizationPolicySpecAction.ALLOW,
-        rules: [...allowRules(tcpLinksTo(ctx).get(server.name) ?? []), ...entryPointRules(ctx.entryPoints.filter(e => e.workload.name === server.name))],
+        rules: [
+          ...allowRules(tcpLinksTo(ctx).get(server.name) ?? []),
+          ...entryPointRules(ctx.entryPoints.filter(e => e.workload.name === server.name)),
+        ],
       })),
     }));
   }

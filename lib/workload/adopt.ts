@@ -72,7 +72,8 @@ export function adoptWorkload(ns: IConstruct & NamespaceIdentity, workload: kplu
     },
   };
   // Nested under the adopted workload, so its construct id never clashes with the user's own.
-  if (workload.podMetadata.getLabel(AUDIT_POD_LABEL) !== undefined) refuseReservedLabel(workload, { [AUDIT_POD_LABEL]: workload.podMetadata.getLabel(AUDIT_POD_LABEL)! });
+  const reserved = workload.podMetadata.getLabel(AUDIT_POD_LABEL);
+  if (reserved !== undefined) refuseReservedLabel(workload, { [AUDIT_POD_LABEL]: reserved });
   const adopted = new ZeroTrustWorkload(workload, 'ZeroTrustWorkload', props);
   // The workload's labels, the reserved audit label included when it audits on its own.
   for (const [key, value] of Object.entries(adopted.podLabels)) workload.podMetadata.addLabel(key, value);

@@ -3,9 +3,9 @@
 import { App } from 'cdk8s';
 import { LinkPort, ServiceLink, ZeroTrustMode, ZeroTrustNamespace, ZeroTrustWorkload } from '../../lib';
 import { l4PodToPod, meshVerdict, MeshRequest, policiesOn, shadowVerdict } from '../edges/support/edge-eval';
+import { KUBE_DNS, l7Allows, Pod, podFor } from '../support/policy-eval';
 import { examineSchema } from '../support/schema';
 import { find, synthApp } from '../support/synth';
-import { KUBE_DNS, l7Allows, Pod, podFor } from '../support/policy-eval';
 
 const PRINCIPAL = (sa: string) => `cluster.local/ns/shop/sa/${sa}`;
 const podOf = (w: ZeroTrustWorkload, ports: number[], manifests: any[]): Pod => podFor(w.namespace, w.name, ports, manifests, w.podLabels);
@@ -105,7 +105,8 @@ describe('a workload auditing on its own reports exactly what enforce would deny
     const enforcing = build(undefined, true);
     for (const req of requests) {
       const asEnforced = { ...req, principal: req.principal ?? PRINCIPAL('caller') };
-      expect([req, shadowVerdict(auditing.manifests, auditing.lonely, asEnforced)]).toEqual([req, meshVerdict(enforcing.manifests, enforcing.lonely, asEnforced)]);
+      expect([req, shadowVerdict(auditing.manifests, auditing.lonely, asEnforced)])
+        .toEqual([req, meshVerdict(enforcing.manifests, enforcing.lonely, asEnforced)]);
     }
   });
 });
