@@ -11,7 +11,7 @@ import {
   PeerAuthentication,
   PeerAuthenticationSpecMtlsMode,
 } from '../imports/istio-security.istio.io';
-import { ExternalEgressIntent } from '../model/edge-intent';
+import { EntryPointIntent, ExternalEgressIntent } from '../model/edge-intent';
 import { LinkIntent, TransportProtocol, WorkloadIntent, ZeroTrustMode } from '../model/intent';
 import { compareStrings, sortedLabels } from '../model/order';
 
@@ -85,7 +85,7 @@ export class IstioRenderer implements ILayerRenderer {
         action: AuthorizationPolicySpecAction.ALLOW,
         rules: [
           ...allowRules(tcpLinksTo(ctx).get(server.name) ?? []),
-          ...entryPointRules(ctx.entryPoints.filter(e => e.workload.name === server.name)),
+          ...entryPointRules(entriesTo(ctx).get(server.name) ?? []),
         ],
       })),
     }));
@@ -96,6 +96,13 @@ const DRY_RUN = { [ISTIO_DRY_RUN_ANNOTATION]: 'true' };
 
 /** UDP is not proxied by the sidecar, so only TCP links become authorization rules. */
 const tcpLinksTo = perContext(ctx => linksByWorkload(ctx.inbound.filter(l => l.ports.some(p => p.protocol === TransportProtocol.TCP)), l => l.to));
+
+/** Entry points per app workload, grouped once per synthesis. */
+const entriesTo = perContext(ctx => {
+  const out = new Map<string, EntryPointIntent[]>();
+  for (const ep of ctx.entryPoints) out.set(ep.workload.name, [...(out.get(ep.workload.name) ?? []), ep]);
+  return out;
+});
 
 /**
  * A workload auditing inside an enforcing namespace: PERMISSIVE mTLS, an explicit allow-all

@@ -1,7 +1,7 @@
 // What the renderers owe beyond "one link, one path": plain TCP survives beside HTTP rules, the
 // dry-run report of an auditing workload answers as enforce would, and audit exempts only its pods.
 import { App } from 'cdk8s';
-import { LinkPort, ServiceLink, ZeroTrustMode, ZeroTrustNamespace, ZeroTrustWorkload } from '../../lib';
+import { LinkPort, ServiceLink, TransportProtocol, ZeroTrustMode, ZeroTrustNamespace, ZeroTrustWorkload } from '../../lib';
 import { l4PodToPod, meshVerdict, MeshRequest, policiesOn, shadowVerdict } from '../edges/support/edge-eval';
 import { KUBE_DNS, l7Allows, Pod, podFor } from '../support/policy-eval';
 import { examineSchema } from '../support/schema';
@@ -49,6 +49,22 @@ describe('a plain TCP link and an HTTP link between one pair', () => {
     ]);
     expect(examineSchema(manifests)).toEqual([]);
   });
+});
+
+test('a server reached only over UDP: its AuthorizationPolicy exists from the declaration on, has no rule, and TCP stays closed', () => {
+  // The protocol of a named port is known only at synth, so the policy exists for every inbound link;
+  // an ALLOW policy without rules matches nothing, like the namespace's allow-nothing beside it.
+  const app = new App();
+  const shop = new ZeroTrustNamespace(app, 'shop');
+  const dns = shop.addWorkload('dns', { ports: [{ number: 53, name: 'dns', protocol: TransportProtocol.UDP }] });
+  const client = shop.addWorkload('client');
+  dns.allowFrom(client, { ports: [LinkPort.named('dns')] });
+  const manifests = synthApp(app);
+  expect(find(manifests, 'AuthorizationPolicy', 'dns-ingress').spec).toEqual({
+    action: 'ALLOW', rules: [], selector: { matchLabels: { 'app.kubernetes.io/name': 'dns' } },
+  });
+  expect(l7Allows(manifests, podOf(client, [], manifests), podOf(dns, [53], manifests), { port: 53 })).toBe(false);
+  expect(l4PodToPod(manifests, podOf(client, [], manifests), { ...podOf(dns, [53], manifests) }, 53, 'UDP')).toBe(true);
 });
 
 describe('a workload auditing on its own reports exactly what enforce would deny', () => {
