@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { App, Chart } from 'cdk8s';
+import { App, Chart, YamlOutputType } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { LinkPort, ServiceLink, ZeroTrustMode, ZeroTrustNamespace, ZeroTrustWorkload } from '../../lib';
 import { synthApp } from '../support/synth';
@@ -105,6 +105,12 @@ const cases: [string, () => void, string][] = [
     const { ns } = setting();
     ns.adopt(new kplus.Deployment(ns, 'web', { containers: [{ image: 'web' }], automountServiceAccountToken: true }));
   }, '[production/web] the workload mounts its ServiceAccount token (automountServiceAccountToken: true). Fix: set automountServiceAccountToken: false; mount a projected token with an audience if the app needs one.'],
+  ['FILE_PER_RESOURCE with two zero-trust namespaces (their same-named policies would overwrite each other)', () => {
+    const app = new App({ yamlOutputType: YamlOutputType.FILE_PER_RESOURCE });
+    new ZeroTrustNamespace(app, 'production');
+    new ZeroTrustNamespace(app, 'risk');
+    synthApp(app);
+  }, '[risk] YamlOutputType.FILE_PER_RESOURCE writes every object to one folder as <kind>.<name>.k8s.yaml, so the same-named policies of namespaces "production" and "risk" would overwrite each other and leave a namespace without its default-deny. Fix: use YamlOutputType.FOLDER_PER_CHART_FILE_PER_RESOURCE (one folder per namespace) or FILE_PER_CHART.'],
   ['adopting a workload whose pods carry the reserved audit label', () => {
     const { ns } = setting();
     const web = new kplus.Deployment(ns, 'web', { containers: [{ image: 'web' }], automountServiceAccountToken: false });
