@@ -7,7 +7,10 @@ export function getOrCreate<T extends Construct>(scope: Construct, id: string, c
   return (scope.node.tryFindChild(id) as T | undefined) ?? create();
 }
 
-/** A value computed at synth from the namespace's resolved intent. */
+/**
+ * A value computed at synth from the namespace's resolved intent. Typed as the value itself so
+ * it fits the generated props; cdk8s resolves the Lazy before any object is serialized.
+ */
 export function lazyFrom<T>(layer: IRenderLayer, produce: (ctx: NamespaceRenderContext) => T): T {
   return Lazy.any({ produce: () => produce(layer.resolve()) });
 }

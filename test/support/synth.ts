@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { App, Chart, Names, Yaml, YamlOutputType } from 'cdk8s';
+import { App, Chart, Names, YamlOutputType } from 'cdk8s';
 import { parseAllDocuments } from 'yaml';
 
 /**
@@ -41,9 +41,13 @@ function listFiles(dir: string, prefix = ''): string[] {
     e.isDirectory() ? listFiles(dir, path.join(prefix, e.name)) : [path.join(prefix, e.name)]);
 }
 
-/** The YAML `cdk8s synth` writes for one chart. */
+/** The YAML file `app.synth()` writes for one chart (the app's default output, a file per chart). */
 export function chartYaml(chart: Chart): string {
-  return Yaml.stringify(...chart.toJson());
+  const app = App.of(chart) as App;
+  const name = Names.toDnsLabel(chart);
+  const file = synthFiles(app).find(f => path.basename(f.file, app.outputFileExtension).replace(/^\d{4}-/, '') === name);
+  if (!file) throw new Error(`app.synth() wrote no file for chart ${chart.node.path}`);
+  return file.text;
 }
 
 /** Finds one manifest by kind and name, failing loudly when it is missing. */
