@@ -80,7 +80,8 @@ export class IdentityAwareEntryPoint extends Construct {
   /** Readable name used in object names. */
   public readonly name: string;
   private readonly ports: LinkPort[];
-  private readonly gateway: GatewayIntent;
+  /** The ingress gateway people come through. */
+  public readonly gateway: GatewayIntent;
   private readonly jwt: JwtIntent;
   private readonly claims: ClaimIntent[];
   private readonly http?: HttpMatch;
@@ -119,7 +120,8 @@ export class IdentityAwareEntryPoint extends Construct {
         'give one of the routed entry points its own "name"');
     }
     registry.addEdge(this);
-    validateWith(this, () => this.toIntent());
+    // Resolved once per synthesis: the namespaces' renderers read the same result.
+    validateWith(this, () => ZeroTrustRegistry.of(this).resolved(this, () => this.toIntent()));
   }
 
   /** One entry point per workload and issuer: a second one would be a duplicate rule. */

@@ -64,7 +64,8 @@ export class ServiceLink extends Construct {
       this.http = { methods: props.http.methods && [...props.http.methods], paths: props.http.paths && [...props.http.paths] };
     }
     ZeroTrustRegistry.of(this).addLink(this);
-    validateWith(this, () => this.toIntent());
+    // Resolved once per synthesis: the namespaces' renderers read the same result.
+    validateWith(this, () => ZeroTrustRegistry.of(this).resolved(this, () => this.toIntent()));
   }
 
   /** Identity of the declaration: two links with the same key are duplicates. */

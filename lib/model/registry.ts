@@ -5,12 +5,18 @@ import { compareStrings } from './order';
 /** What the registry needs from a zero-trust namespace. */
 export interface RegisteredNamespace extends IConstruct {
   readonly name: string;
+  /** Called right after a workload, link or edge is recorded, so the namespace adds the objects it needs. */
+  _onDeclared(declaration: IConstruct): void;
 }
 
 /** What the registry needs from a workload. */
 export interface RegisteredWorkload extends IConstruct {
   readonly name: string;
   readonly namespace: string;
+  /** Container ports: read at synth (an adopted Deployment may gain containers later). */
+  readonly ports: unknown[];
+  /** Service ports: read at synth, like `ports`. */
+  readonly servicePorts: unknown[];
 }
 
 /** What the registry needs from a link. */
@@ -39,7 +45,7 @@ export class ZeroTrustRegistry {
     const root = scope.node.root;
     let registry = REGISTRIES.get(root);
     if (!registry) {
-      registry = new ZeroTrustRegistry();
+      registry = new ZeroTrustRegistry(root);
       REGISTRIES.set(root, registry);
     }
     return registry;
@@ -49,6 +55,20 @@ export class ZeroTrustRegistry {
   private readonly workloadByKey = new Map<string, RegisteredWorkload>();
   private readonly linkByKey = new Map<string, RegisteredLink>();
   private readonly edgeByKey = new Map<string, RegisteredEdge>();
+  /** Bumped by every declaration: resolved intent from before it is stale. */
+  private version = 0;
+  /** Bumped at the start of every validation pass, i.e. of every synthesis path. */
+  private epoch = 0;
+  private memo = new Map<unknown, { readonly value?: unknown; readonly error?: unknown }>();
+  private memoVersion = -1;
+  private memoEpoch = -1;
+  private memoFingerprint = '';
+
+  private constructor(root: IConstruct) {
+    // The root validates first on every synthesis path (app.synth, synthYaml, chart.toJson), so
+    // this marks where one synthesis starts; resolved intent is then re-checked once, not per chart.
+    root.node.addValidation({ validate: () => { this.epoch++; return []; } });
+  }
 
   public addNamespace(ns: RegisteredNamespace): void {
     const existing = this.namespaceByName.get(ns.name);
@@ -57,6 +77,7 @@ export class ZeroTrustRegistry {
         'declare each zero-trust namespace once and reuse the construct');
     }
     this.namespaceByName.set(ns.name, ns);
+    this.version++;
   }
 
   public addWorkload(workload: RegisteredWorkload): void {
@@ -67,6 +88,8 @@ export class ZeroTrustRegistry {
         'declare each workload once and pass the same object to every link');
     }
     this.workloadByKey.set(key, workload);
+    this.version++;
+    this.namespaceByName.get(workload.namespace)?._onDeclared(workload);
   }
 
   public addLink(link: RegisteredLink): void {
@@ -76,6 +99,7 @@ export class ZeroTrustRegistry {
         'remove the duplicate declaration');
     }
     this.linkByKey.set(link.declarationKey, link);
+    this.declared(link);
   }
 
   /** Records an egress or entry-point declaration; the same declaration twice is refused. */
@@ -86,11 +110,53 @@ export class ZeroTrustRegistry {
         'remove the duplicate declaration');
     }
     this.edgeByKey.set(edge.declarationKey, edge);
+    this.declared(edge);
+  }
+
+  /**
+   * `compute()` once per synthesis for `key`, its result (or its error) reused until a
+   * declaration is added or a workload's ports change. This is how each link's intent is
+   * resolved once per synth, however many charts and validations read it.
+   */
+  public resolved<T>(key: unknown, compute: () => T): T {
+    this.refreshMemo();
+    let hit = this.memo.get(key);
+    if (!hit) {
+      try {
+        hit = { value: compute() };
+      } catch (error) {
+        hit = { error };
+      }
+      this.memo.set(key, hit);
+    }
+    if ('error' in hit) throw hit.error;
+    return hit.value as T;
   }
 
   /** Edge declarations of one class, in declaration order (renderers sort what they emit). */
   public edges<T extends RegisteredEdge>(type: abstract new (...args: any[]) => T): T[] {
     return [...this.edgeByKey.values()].filter((e): e is T => e instanceof type);
+  }
+
+  private declared(declaration: IConstruct): void {
+    this.version++;
+    // Every namespace hears of it; each one keeps what touches its own workloads.
+    for (const ns of this.namespaceByName.values()) ns._onDeclared(declaration);
+  }
+
+  private refreshMemo(): void {
+    if (this.memoVersion === this.version && this.memoEpoch === this.epoch) return;
+    // Ports are read through functions (adopted workloads), so a new synthesis re-reads them once.
+    const fingerprint = JSON.stringify([...this.workloadByKey.values()].map(w => [w.ports, w.servicePorts]));
+    if (this.memoVersion !== this.version || fingerprint !== this.memoFingerprint) this.memo = new Map();
+    this.memoVersion = this.version;
+    this.memoEpoch = this.epoch;
+    this.memoFingerprint = fingerprint;
+  }
+
+  /** Names of the zero-trust namespaces, in declaration order. */
+  public namespaceNames(): string[] {
+    return [...this.namespaceByName.keys()];
   }
 
   public namespace(name: string): RegisteredNamespace | undefined {

@@ -1,23 +1,22 @@
-import { ApiObject, Chart, JsonPatch } from 'cdk8s';
+import { ApiObject, App, Chart, JsonPatch, YamlOutputType } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
-import { Construct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
 import { markZeroTrustNamespace } from './lookup';
 import { sortManifests } from './manifest-order';
 import { ControlPlaneOptions, DnsOptions, MonitoringOptions, PodSecurityLevel } from './options';
+import { namespaceContext } from './resolution';
 import { IdentityAwareEntryPoint } from '../access/identity-aware-entry-point';
 import { AddressEgress, HostEgress } from '../egress/external-egress';
-import { zeroTrustError } from '../errors';
-import { portKey } from '../link/resolve-ports';
+import { validateWith, zeroTrustError } from '../errors';
 import { ServiceLink, workloadIntent } from '../link/service-link';
-import { LinkIntent, NamespaceIntent, TransportProtocol, ZeroTrustMode } from '../model/intent';
-import { sortBy } from '../model/order';
+import { NamespaceIntent, TransportProtocol, WorkloadIntent, ZeroTrustMode } from '../model/intent';
 import { ZeroTrustRegistry } from '../model/registry';
 import { IstioRenderer } from '../render/istio-renderer';
 import { NetworkPolicyRenderer, SIDECAR_METRICS_PORTS } from '../render/network-policy-renderer';
-import { ILayerRenderer } from '../render/renderer';
+import { DeclaredEntryPoint, DeclaredLink, ILayerRenderer, IRenderLayer, NamespaceRenderContext } from '../render/renderer';
 import { assertDns1123Label, assertLabels, assertPortNumber, assertTrustDomain } from '../validation';
 import { adoptWorkload, AdoptOptions } from '../workload/adopt';
-import { ZeroTrustWorkload, ZeroTrustWorkloadOptions } from '../workload/workload';
+import { IZeroTrustWorkload, ZeroTrustWorkload, ZeroTrustWorkloadOptions } from '../workload/workload';
 
 /** Properties of a ZeroTrustNamespace. */
 export interface ZeroTrustNamespaceProps {
@@ -86,7 +85,7 @@ export class ZeroTrustNamespace extends Chart {
   /** Enforcement mode. */
   public readonly mode: ZeroTrustMode;
   private readonly intent: NamespaceIntent;
-  private readonly renderers: ILayerRenderer[];
+  private readonly layers: Array<[ILayerRenderer, RenderLayer]>;
 
   constructor(scope: Construct, id: string, props: ZeroTrustNamespaceProps = {}) {
     const name = props.name ?? id;
@@ -100,10 +99,15 @@ export class ZeroTrustNamespace extends Chart {
       throw zeroTrustError(this, `mode "${this.mode}" is unknown`, 'use ZeroTrustMode.ENFORCE or ZeroTrustMode.AUDIT');
     }
     this.intent = resolveIntent(this, name, this.trustDomain, this.mode, props);
-    this.renderers = props.renderers ?? [new NetworkPolicyRenderer(), new IstioRenderer()];
+    const renderers = props.renderers ?? [new NetworkPolicyRenderer(), new IstioRenderer()];
     markZeroTrustNamespace(this);
-    ZeroTrustRegistry.of(this).addNamespace(this);
+    const registry = ZeroTrustRegistry.of(this);
+    registry.addNamespace(this);
+    validateWith(this, () => refuseSharedResourceFolder(this, registry));
     this.addNamespaceObject(props);
+    const rendered = new Construct(this, RENDERED);
+    this.layers = renderers.map(r => [r, new RenderLayer(new Construct(rendered, r.layerName), this.intent, registry, this)]);
+    this.layers.forEach(([r, layer]) => r.addNamespace(layer));
   }
 
   /** Declares a workload identity in this namespace (ServiceAccount, pod labels, ports). */
@@ -125,31 +129,46 @@ export class ZeroTrustNamespace extends Chart {
     return this.intent;
   }
 
-  /** Renders every layer from the app's declarations, then returns the manifests in a stable order. */
+  /**
+   * The manifests in a stable order (kind, then name). The objects themselves exist from
+   * declaration on, so every other synthesis path emits the same ones.
+   */
   public toJson(): any[] {
-    this.renderLayers();
     return sortManifests(super.toJson());
   }
 
-  // Re-rendered on every synth so the output always reflects the latest declarations.
-  private renderLayers(): void {
-    this.node.tryRemoveChild(RENDERED);
-    const scope = new Construct(this, RENDERED);
-    const registry = ZeroTrustRegistry.of(this);
-    const touching = registry.links<ServiceLink>().filter(l => l.from.namespace === this.name || l.to.namespace === this.name);
-    const links = sortBy(touching.map(l => l.toIntent()), linkKey);
-    const context = {
-      scope,
-      namespace: this.intent,
-      workloads: registry.workloadsIn<ZeroTrustWorkload>(this.name).map(workloadIntent),
-      inbound: links.filter(l => l.to.managed && l.to.namespace === this.name),
-      outbound: links.filter(l => l.from.managed && l.from.namespace === this.name),
-      externalEgress: sortBy([...registry.edges(AddressEgress), ...registry.edges(HostEgress)]
-        .filter(e => e.from.namespace === this.name).map(e => e.toIntent()), e => edgeSortKey(e.from.name, e.name, e)),
-      entryPoints: sortBy(registry.edges(IdentityAwareEntryPoint)
-        .filter(e => e.workload.namespace === this.name).map(e => e.toIntent()), e => edgeSortKey(e.workload.name, e.name, e)),
-    };
-    for (const renderer of this.renderers) renderer.render(context);
+  /** @internal Adds each layer's objects for a declaration touching this namespace (called by the registry). */
+  public _onDeclared(declaration: IConstruct): void {
+    const name = this.name;
+    const here = (w: IZeroTrustWorkload) => w.managed && w.namespace === name;
+    if (declaration instanceof ZeroTrustWorkload) {
+      if (declaration.namespace !== name) return;
+      const w = workloadIntent(declaration);
+      this.layers.forEach(([r, layer]) => r.addWorkload(layer, w));
+    } else if (declaration instanceof ServiceLink) {
+      if (!here(declaration.from) && !here(declaration.to)) return;
+      const link: DeclaredLink = {
+        path: declaration.node.path,
+        from: workloadIntent(declaration.from),
+        to: workloadIntent(declaration.to),
+        ...(declaration.http ? { http: declaration.http } : {}),
+      };
+      this.layers.forEach(([r, layer]) => r.addLink(layer, link));
+    } else if (declaration instanceof IdentityAwareEntryPoint) {
+      if (!here(declaration.workload)) return;
+      const ep: DeclaredEntryPoint = {
+        path: declaration.node.path,
+        name: declaration.name,
+        workload: workloadIntent(declaration.workload),
+        gateway: declaration.gateway,
+        ...(declaration.route ? { route: declaration.route } : {}),
+      };
+      this.layers.forEach(([r, layer]) => r.addEntryPoint(layer, ep));
+    } else if (declaration instanceof AddressEgress || declaration instanceof HostEgress) {
+      if (!here(declaration.from)) return;
+      const egress = declaration.toIntent();
+      this.layers.forEach(([r, layer]) => r.addExternalEgress(layer, egress));
+    }
   }
 
   private addNamespaceObject(props: ZeroTrustNamespaceProps): void {
@@ -196,12 +215,34 @@ function resolveIntent(scope: Construct, name: string, trustDomain: string, mode
   };
 }
 
-/** Workload, name, then the declaration itself (without its path), so ties never depend on declaration order. */
-function edgeSortKey(workload: string, name: string, intent: { path: string }): string {
-  return `${workload} ${name} ${JSON.stringify({ ...intent, path: undefined })}`;
+/**
+ * FILE_PER_RESOURCE writes every object of the app to `<kind>.<name>.k8s.yaml` in one folder,
+ * so namespaces' same-named policies (default-deny, allow-nothing...) would overwrite each other
+ * and leave all but one namespace open. Reported once, by every namespace but the first.
+ */
+function refuseSharedResourceFolder(ns: ZeroTrustNamespace, registry: ZeroTrustRegistry): void {
+  const root = ns.node.root;
+  if (!(root instanceof App) || root.yamlOutputType !== YamlOutputType.FILE_PER_RESOURCE) return;
+  const first = registry.namespaceNames()[0];
+  if (first === ns.name) return;
+  throw zeroTrustError(ns, `YamlOutputType.FILE_PER_RESOURCE writes every object to one folder as <kind>.<name>.k8s.yaml, so the same-named policies of namespaces "${first}" and "${ns.name}" would overwrite each other and leave a namespace without its default-deny`,
+    'use YamlOutputType.FOLDER_PER_CHART_FILE_PER_RESOURCE (one folder per namespace) or FILE_PER_CHART');
 }
 
-function linkKey(l: LinkIntent): string {
-  const http = l.http ? `${(l.http.methods ?? []).join(',')} ${(l.http.paths ?? []).join(',')}` : '';
-  return `${l.from.namespace}/${l.from.name} ${l.to.namespace}/${l.to.name} ${l.ports.map(portKey).join(',')} ${http}`;
+/** One layer's place in one namespace; its resolved intent is shared by every layer of the namespace. */
+class RenderLayer implements IRenderLayer {
+  constructor(
+    public readonly scope: Construct,
+    public readonly namespace: NamespaceIntent,
+    private readonly registry: ZeroTrustRegistry,
+    private readonly owner: ZeroTrustNamespace,
+  ) {}
+
+  public declaredWorkloads(): WorkloadIntent[] {
+    return this.registry.workloadsIn<ZeroTrustWorkload>(this.namespace.name).map(workloadIntent);
+  }
+
+  public resolve(): NamespaceRenderContext {
+    return namespaceContext(this.owner, this.registry, this.namespace);
+  }
 }

@@ -1,7 +1,8 @@
-import { Construct } from 'constructs';
 import { linksByWorkload } from './group';
-import { addAuditSidecar, addRegistryOnlySidecar, addRequestAuthentication, addRoute, addServiceEntries, entryPointRules } from './istio-edges';
-import { ILayerRenderer, NamespaceRenderContext } from './renderer';
+import { addAuditSidecar, addRegistryOnlySidecar, addRequestAuthentication, addRoute, addServiceEntry, entryPointRules, REGISTRY_ONLY_SIDECAR } from './istio-edges';
+import { getOrCreate, lazyFrom, perContext } from './lazy';
+import { isAuditing } from './network-policy-edges';
+import { DeclaredEntryPoint, DeclaredLink, ILayerRenderer, IRenderLayer } from './renderer';
 import {
   AuthorizationPolicy,
   AuthorizationPolicySpecAction,
@@ -10,7 +11,7 @@ import {
   PeerAuthentication,
   PeerAuthenticationSpecMtlsMode,
 } from '../imports/istio-security.istio.io';
-import { EntryPointIntent } from '../model/edge-intent';
+import { EntryPointIntent, ExternalEgressIntent } from '../model/edge-intent';
 import { LinkIntent, TransportProtocol, WorkloadIntent, ZeroTrustMode } from '../model/intent';
 import { compareStrings, sortedLabels } from '../model/order';
 
@@ -30,92 +31,131 @@ export const ISTIO_DRY_RUN_ANNOTATION = 'istio.io/dry-run';
 export class IstioRenderer implements ILayerRenderer {
   public readonly layerName = 'Istio';
 
-  public render(ctx: NamespaceRenderContext): void {
-    const ns = ctx.namespace;
+  public addNamespace(layer: IRenderLayer): void {
+    const ns = layer.namespace;
     const audit = ns.mode === ZeroTrustMode.AUDIT;
-    const scope = new Construct(ctx.scope, this.layerName);
-    const auditing = (w: WorkloadIntent) => audit || w.mode === ZeroTrustMode.AUDIT;
-    const dryRun = (w?: WorkloadIntent) => (w ? auditing(w) : audit) ? { [ISTIO_DRY_RUN_ANNOTATION]: 'true' } : undefined;
-
-    new PeerAuthentication(scope, 'default', {
+    new PeerAuthentication(layer.scope, 'default', {
       metadata: { name: 'default', namespace: ns.name },
       spec: { mtls: { mode: audit ? PeerAuthenticationSpecMtlsMode.PERMISSIVE : PeerAuthenticationSpecMtlsMode.STRICT } },
     });
     // `spec: {}` selects every workload and matches nothing: deny unless another ALLOW matches.
-    new AuthorizationPolicy(scope, 'allow-nothing', {
-      metadata: { name: 'allow-nothing', namespace: ns.name, annotations: dryRun() },
+    new AuthorizationPolicy(layer.scope, 'allow-nothing', {
+      metadata: { name: 'allow-nothing', namespace: ns.name, annotations: audit ? DRY_RUN : undefined },
       spec: {},
     });
+  }
 
-    // UDP is not proxied by the sidecar, so only TCP links become authorization rules.
-    const tcpInbound = ctx.inbound.filter(l => l.ports.some(p => p.protocol === TransportProtocol.TCP));
-    const linksTo = linksByWorkload(tcpInbound, l => l.to);
-    const entriesTo = new Map<string, EntryPointIntent[]>();
-    for (const ep of ctx.entryPoints) entriesTo.set(ep.workload.name, [...(entriesTo.get(ep.workload.name) ?? []), ep]);
-    const servers = new Map<string, WorkloadIntent>([
-      ...[...linksTo.entries()].map(([n, ls]) => [n, ls[0].to] as [string, WorkloadIntent]),
-      ...[...entriesTo.entries()].map(([n, eps]) => [n, eps[0].workload] as [string, WorkloadIntent]),
-    ]);
-    for (const name of [...servers.keys()].sort(compareStrings)) {
-      const server = servers.get(name)!;
-      const entries = entriesTo.get(name) ?? [];
-      new AuthorizationPolicy(scope, `${name}-ingress`, {
-        metadata: { name: `${name}-ingress`, namespace: ns.name, annotations: dryRun(server) },
-        spec: {
-          selector: { matchLabels: sortedLabels(server.podLabels) },
-          action: AuthorizationPolicySpecAction.ALLOW,
-          rules: [...allowRules(linksTo.get(name) ?? []), ...entryPointRules(entries)],
-        },
-      });
-      // RequestAuthentication has no dry-run and rejects bad tokens outright: held back while auditing.
-      if (entries.length > 0 && !auditing(server)) addRequestAuthentication(scope, ns.name, server, entries);
-    }
-    for (const ep of ctx.entryPoints.filter(e => e.route)) addRoute(scope, ns.name, ep);
+  public addWorkload(layer: IRenderLayer, w: WorkloadIntent): void {
+    if (layer.namespace.mode === ZeroTrustMode.AUDIT || w.mode !== ZeroTrustMode.AUDIT) return;
+    addAuditObjects(layer, w);
+    if (layer.scope.node.tryFindChild(REGISTRY_ONLY_SIDECAR)) addAuditSidecar(layer.scope, layer.namespace.name, w);
+  }
 
-    addServiceEntries(scope, ns.name, ctx.externalEgress);
+  public addLink(layer: IRenderLayer, link: DeclaredLink): void {
+    if (link.to.managed && link.to.namespace === layer.namespace.name) this.ingressPolicy(layer, link.to);
+    // The registry-only Sidecar imports the namespaces its links call: its spec reads outbound links at synth.
+  }
+
+  public addEntryPoint(layer: IRenderLayer, ep: DeclaredEntryPoint): void {
+    const ns = layer.namespace;
+    const server = ep.workload;
+    this.ingressPolicy(layer, server);
+    // RequestAuthentication has no dry-run and rejects bad tokens outright: held back while auditing.
+    if (!isAuditing(server, ns.mode)) addRequestAuthentication(layer, server);
+    if (ep.route) addRoute(layer.scope, ns.name, ep);
+  }
+
+  public addExternalEgress(layer: IRenderLayer, egress: ExternalEgressIntent): void {
+    const ns = layer.namespace;
+    addServiceEntry(layer, egress);
     // Registry-only mode has no dry-run either: only an enforcing namespace with declared egress gets it.
-    const sidecar = !audit && ctx.externalEgress.length > 0;
-    if (sidecar) addRegistryOnlySidecar(scope, ns, ctx.outbound);
+    if (ns.mode === ZeroTrustMode.AUDIT || layer.scope.node.tryFindChild(REGISTRY_ONLY_SIDECAR)) return;
+    addRegistryOnlySidecar(layer);
+    for (const w of layer.declaredWorkloads().filter(x => x.mode === ZeroTrustMode.AUDIT)) addAuditSidecar(layer.scope, ns.name, w);
+  }
 
-    if (audit) return;
-    for (const w of ctx.workloads.filter(x => x.mode === ZeroTrustMode.AUDIT)) {
-      const name = `${w.name}-audit`;
-      const selector = { matchLabels: sortedLabels(w.podLabels) };
-      new PeerAuthentication(scope, `PeerAuthentication-${name}`, {
-        metadata: { name, namespace: ns.name },
-        spec: { selector, mtls: { mode: PeerAuthenticationSpecMtlsMode.PERMISSIVE } },
-      });
-      // Asked for by name (mode: AUDIT): admits every request, so the enforced allow-nothing
-      // policy does not deny this workload while its own policy only reports (dry-run).
-      new AuthorizationPolicy(scope, `${w.name}-audit-allow-all`, {
-        metadata: { name: `${w.name}-audit-allow-all`, namespace: ns.name },
-        spec: { selector, action: AuthorizationPolicySpecAction.ALLOW, rules: [{}] },
-      });
-      if (sidecar) addAuditSidecar(scope, ns.name, w);
-    }
+  /** The server's one ALLOW policy: a rule per group of principals, plus one per entry point. */
+  private ingressPolicy(layer: IRenderLayer, server: WorkloadIntent): void {
+    const ns = layer.namespace;
+    const name = `${server.name}-ingress`;
+    getOrCreate(layer.scope, name, () => new AuthorizationPolicy(layer.scope, name, {
+      metadata: { name, namespace: ns.name, annotations: isAuditing(server, ns.mode) ? DRY_RUN : undefined },
+      spec: lazyFrom(layer, ctx => ({
+        selector: { matchLabels: sortedLabels(server.podLabels) },
+        action: AuthorizationPolicySpecAction.ALLOW,
+        rules: [
+          ...allowRules(tcpLinksTo(ctx).get(server.name) ?? []),
+          ...entryPointRules(entriesTo(ctx).get(server.name) ?? []),
+        ],
+      })),
+    }));
   }
 }
 
-/** One rule per set of principals that share exactly the same operations. */
+const DRY_RUN = { [ISTIO_DRY_RUN_ANNOTATION]: 'true' };
+
+/** UDP is not proxied by the sidecar, so only TCP links become authorization rules. */
+const tcpLinksTo = perContext(ctx => linksByWorkload(ctx.inbound.filter(l => l.ports.some(p => p.protocol === TransportProtocol.TCP)), l => l.to));
+
+/** Entry points per app workload, grouped once per synthesis. */
+const entriesTo = perContext(ctx => {
+  const out = new Map<string, EntryPointIntent[]>();
+  for (const ep of ctx.entryPoints) out.set(ep.workload.name, [...(out.get(ep.workload.name) ?? []), ep]);
+  return out;
+});
+
+/**
+ * A workload auditing inside an enforcing namespace: PERMISSIVE mTLS, an explicit allow-all
+ * (asked for by name with mode: AUDIT) so the enforced allow-nothing does not deny it, and a
+ * dry-run allow-nothing so the dry-run report is complete.
+ */
+function addAuditObjects(layer: IRenderLayer, w: WorkloadIntent): void {
+  const ns = layer.namespace.name;
+  const name = `${w.name}-audit`;
+  const selector = { matchLabels: sortedLabels(w.podLabels) };
+  new PeerAuthentication(layer.scope, `PeerAuthentication-${name}`, {
+    metadata: { name, namespace: ns },
+    spec: { selector, mtls: { mode: PeerAuthenticationSpecMtlsMode.PERMISSIVE } },
+  });
+  new AuthorizationPolicy(layer.scope, `${w.name}-audit-allow-all`, {
+    metadata: { name: `${w.name}-audit-allow-all`, namespace: ns },
+    spec: { selector, action: AuthorizationPolicySpecAction.ALLOW, rules: [{}] },
+  });
+  // Istio's dry-run engine evaluates the dry-run policies alone, and reports nothing when none
+  // selects the pod. This one (ALLOW, no rule: matches nothing) makes them answer as enforce
+  // would: deny, unless a rule of the workload's own `-ingress` policy matches.
+  new AuthorizationPolicy(layer.scope, `${w.name}-audit-allow-nothing`, {
+    metadata: { name: `${w.name}-audit-allow-nothing`, namespace: ns, annotations: DRY_RUN },
+    spec: { selector, action: AuthorizationPolicySpecAction.ALLOW },
+  });
+}
+
+/**
+ * One rule per set of principals that share exactly the same operations, TCP-only and HTTP
+ * operations never in one rule: on a TCP filter chain Istio drops a whole ALLOW rule that has
+ * any HTTP field, which would also drop the plain TCP operation beside it.
+ */
 function allowRules(links: LinkIntent[]): AuthorizationPolicySpecRules[] {
   const opsByPrincipal = new Map<string, Map<string, AuthorizationPolicySpecRulesToOperation>>();
   for (const link of links) {
-    const ops = opsByPrincipal.get(link.from.principal) ?? new Map();
     const op = operationOf(link);
+    const key = `${link.from.principal} ${op.methods || op.paths ? 'http' : 'tcp'}`;
+    const ops = opsByPrincipal.get(key) ?? new Map();
     ops.set(JSON.stringify(op), op);
-    opsByPrincipal.set(link.from.principal, ops);
+    opsByPrincipal.set(key, ops);
   }
-  const principalsByOps = new Map<string, { principals: string[]; ops: AuthorizationPolicySpecRulesToOperation[] }>();
-  for (const [principal, ops] of opsByPrincipal) {
+  const principalsByOps = new Map<string, { principals: string[]; ops: AuthorizationPolicySpecRulesToOperation[]; http: boolean }>();
+  for (const [principalAndKind, ops] of opsByPrincipal) {
+    const [principal, kind] = principalAndKind.split(' ');
     const keys = [...ops.keys()].sort(compareStrings);
-    const key = keys.join('|');
-    const entry = principalsByOps.get(key) ?? { principals: [], ops: keys.map(k => ops.get(k)!) };
+    const key = `${kind} ${keys.join('|')}`;
+    const entry = principalsByOps.get(key) ?? { principals: [], ops: keys.map(k => ops.get(k)!), http: kind === 'http' };
     entry.principals.push(principal);
     principalsByOps.set(key, entry);
   }
   return [...principalsByOps.values()]
-    .map(e => ({ principals: e.principals.sort(compareStrings), ops: e.ops }))
-    .sort((a, b) => compareStrings(a.principals[0], b.principals[0]))
+    .map(e => ({ ...e, principals: e.principals.sort(compareStrings) }))
+    .sort((a, b) => compareStrings(a.principals[0], b.principals[0]) || Number(a.http) - Number(b.http))
     .map(e => ({
       from: [{ source: { principals: e.principals } }],
       to: e.ops.map(operation => ({ operation })),

@@ -1,11 +1,9 @@
 import { Construct } from 'constructs';
-import { EntryPointIntent, ExternalEgressIntent } from '../model/edge-intent';
-import { LinkIntent, NamespaceIntent, WorkloadIntent } from '../model/intent';
+import { EntryPointIntent, EntryRouteIntent, ExternalEgressIntent, GatewayIntent } from '../model/edge-intent';
+import { HttpIntent, LinkIntent, NamespaceIntent, WorkloadIntent } from '../model/intent';
 
-/** Everything one layer needs to render one zero-trust namespace. */
+/** Everything one layer needs to compute the specs of one zero-trust namespace, resolved at synth. */
 export interface NamespaceRenderContext {
-  /** Where to add the layer's objects (they land in the namespace's manifest). */
-  readonly scope: Construct;
   /** The namespace's settings. */
   readonly namespace: NamespaceIntent;
   /** Workloads the namespace owns, sorted by name. */
@@ -21,14 +19,110 @@ export interface NamespaceRenderContext {
 }
 
 /**
+ * A link as it is known when declared: its ends and HTTP rules. Its ports are resolved only
+ * at synth (a named or Service port may depend on containers added later).
+ */
+export interface DeclaredLink {
+  /** Construct path of the declaration. */
+  readonly path: string;
+  /** The client. */
+  readonly from: WorkloadIntent;
+  /** The server. */
+  readonly to: WorkloadIntent;
+  /**
+   * HTTP constraints.
+   * @default - any request on the link's ports
+   */
+  readonly http?: HttpIntent;
+}
+
+/** An entry point as it is known when declared (its ports are resolved at synth). */
+export interface DeclaredEntryPoint {
+  /** Construct path of the declaration. */
+  readonly path: string;
+  /** Readable name (DNS-1123 label). */
+  readonly name: string;
+  /** The application. */
+  readonly workload: WorkloadIntent;
+  /** The gateway people come through. */
+  readonly gateway: GatewayIntent;
+  /**
+   * Gateway + VirtualService publishing the app.
+   * @default - routing is managed elsewhere
+   */
+  readonly route?: EntryRouteIntent;
+}
+
+/** Where a layer adds its objects for one namespace, and how it reads the resolved intent. */
+export interface IRenderLayer {
+  /** The layer's own construct inside the namespace's chart: objects added here land in its manifest. */
+  readonly scope: Construct;
+  /** The namespace's settings (known at declaration). */
+  readonly namespace: NamespaceIntent;
+  /** Workloads declared in the namespace so far, sorted by name. */
+  declaredWorkloads(): WorkloadIntent[];
+  /**
+   * The namespace's intent with every port resolved. Call it only while synthesizing (from a
+   * cdk8s `Lazy`); it is computed once per synthesis and shared by every layer and object.
+   */
+  resolve(): NamespaceRenderContext;
+}
+
+/**
  * One enforcement layer (NetworkPolicy, Istio, or a CNI's or mesh's own policy).
  *
- * A layer turns intent into objects and never changes intent, so adding one
- * touches no construct.
+ * Objects exist in the construct tree from the moment a declaration needs them, so every
+ * synthesis path (each `YamlOutputType`, `synthYaml()`, `Testing.synth()`, a user walking
+ * `node.findAll()` to patch objects) sees the same ones. The namespace calls the layer once
+ * when it is declared, then once per declaration touching one of its workloads, in
+ * declaration order. A layer adds each object at most once (a call may repeat a workload),
+ * and computes its spec lazily (cdk8s `Lazy`) from `layer.resolve()`.
+ *
+ * A layer turns intent into objects and never changes intent, so adding one touches no
+ * construct. `LayerRenderer` implements every call as a no-op, to override what a layer needs.
  */
 export interface ILayerRenderer {
   /** Short name of the layer, used in construct ids. */
   readonly layerName: string;
-  /** Adds this layer's objects for one namespace to `context.scope`. */
-  render(context: NamespaceRenderContext): void;
+  /** The namespace was declared: add its namespace-wide objects. */
+  addNamespace(layer: IRenderLayer): void;
+  /** A workload was declared in the namespace. */
+  addWorkload(layer: IRenderLayer, workload: WorkloadIntent): void;
+  /** A link from or to a workload of the namespace was declared (either end, or both, may be here). */
+  addLink(layer: IRenderLayer, link: DeclaredLink): void;
+  /** An entry point into a workload of the namespace was declared. */
+  addEntryPoint(layer: IRenderLayer, entryPoint: DeclaredEntryPoint): void;
+  /** A call from a workload of the namespace to the outside world was declared (it needs no port resolution). */
+  addExternalEgress(layer: IRenderLayer, egress: ExternalEgressIntent): void;
+}
+
+/** A layer that adds nothing: extend it and override the calls your layer needs. */
+export abstract class LayerRenderer implements ILayerRenderer {
+  /** Short name of the layer, used in construct ids. */
+  public abstract readonly layerName: string;
+
+  /** Adds nothing; override to add namespace-wide objects. */
+  public addNamespace(_layer: IRenderLayer): void {
+    return;
+  }
+
+  /** Adds nothing; override to add objects per workload. */
+  public addWorkload(_layer: IRenderLayer, _workload: WorkloadIntent): void {
+    return;
+  }
+
+  /** Adds nothing; override to add objects per link end. */
+  public addLink(_layer: IRenderLayer, _link: DeclaredLink): void {
+    return;
+  }
+
+  /** Adds nothing; override to add objects per entry point. */
+  public addEntryPoint(_layer: IRenderLayer, _entryPoint: DeclaredEntryPoint): void {
+    return;
+  }
+
+  /** Adds nothing; override to add objects per outside call. */
+  public addExternalEgress(_layer: IRenderLayer, _egress: ExternalEgressIntent): void {
+    return;
+  }
 }

@@ -3,9 +3,10 @@ import * as kplus from 'cdk8s-plus-28';
 import { IConstruct } from 'constructs';
 import { AdoptedWorkloadProps } from './adopted';
 import { ServicePortMapping, WorkloadPort } from './ports';
-import { WORKLOAD_NAME_LABEL, ZeroTrustWorkload } from './workload';
+import { refuseReservedLabel, WORKLOAD_NAME_LABEL, ZeroTrustWorkload } from './workload';
 import { zeroTrustError } from '../errors';
 import { TransportProtocol, ZeroTrustMode } from '../model/intent';
+import { AUDIT_POD_LABEL } from '../model/labels';
 import { NamespaceIdentity } from '../namespace/lookup';
 
 /** Options for adopting a cdk8s-plus-28 workload. */
@@ -71,8 +72,11 @@ export function adoptWorkload(ns: IConstruct & NamespaceIdentity, workload: kplu
     },
   };
   // Nested under the adopted workload, so its construct id never clashes with the user's own.
+  const reserved = workload.podMetadata.getLabel(AUDIT_POD_LABEL);
+  if (reserved !== undefined) refuseReservedLabel(workload, { [AUDIT_POD_LABEL]: reserved });
   const adopted = new ZeroTrustWorkload(workload, 'ZeroTrustWorkload', props);
-  for (const [key, value] of Object.entries(podLabels)) workload.podMetadata.addLabel(key, value);
+  // The workload's labels, the reserved audit label included when it audits on its own.
+  for (const [key, value] of Object.entries(adopted.podLabels)) workload.podMetadata.addLabel(key, value);
   if (!workload.serviceAccount) {
     // cdk8s-plus fixes serviceAccount at construction, so the pod template is patched instead.
     ApiObject.of(workload).addJsonPatch(JsonPatch.add('/spec/template/spec/serviceAccountName', serviceAccountName));

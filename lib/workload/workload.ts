@@ -6,6 +6,7 @@ import { ServicePortMapping, WorkloadPort } from './ports';
 import { zeroTrustError } from '../errors';
 import { ServiceLink, ServiceLinkOptions } from '../link/service-link';
 import { TransportProtocol, ZeroTrustMode } from '../model/intent';
+import { AUDIT_POD_LABEL } from '../model/labels';
 import { ZeroTrustRegistry } from '../model/registry';
 import { findZeroTrustNamespace } from '../namespace/lookup';
 import { assertDns1123Label, assertLabels, assertPortNumber, assertTrustDomain } from '../validation';
@@ -62,11 +63,13 @@ export interface ZeroTrustWorkloadOptions {
   readonly servicePorts?: ServicePortMapping[];
   /**
    * Audit this one workload while its namespace enforces (incremental rollout).
-   * `ZeroTrustMode.AUDIT` holds back the NetworkPolicies that select it (and excludes it
-   * from the namespace's default-deny and platform policies), gives it a PERMISSIVE
-   * PeerAuthentication, marks its AuthorizationPolicy dry-run and admits every request
-   * through an explicit `<name>-audit-allow-all` policy, so the namespace's allow-nothing
-   * policy does not deny it. Its pods must be selected by exactly one label.
+   * `ZeroTrustMode.AUDIT` adds the reserved label `cdk8s-zero-trust/audit: <name>` to its
+   * `podLabels` (put them all on its pods), by which the namespace's default-deny and platform
+   * policies leave exactly its pods out; holds back its own NetworkPolicies; gives it a
+   * PERMISSIVE PeerAuthentication; marks its AuthorizationPolicy dry-run, beside a dry-run
+   * `<name>-audit-allow-nothing`, so the dry-run report answers as enforce would; and admits
+   * every request through an explicit `<name>-audit-allow-all` policy, so the namespace's
+   * allow-nothing policy does not deny it.
    * @default - the namespace's mode
    */
   readonly mode?: ZeroTrustMode;
@@ -144,12 +147,15 @@ export class ZeroTrustWorkload extends Construct implements IZeroTrustWorkload {
     this.name = props.name ?? id;
     this.namespace = ns.name;
     this.serviceAccountName = props.serviceAccountName ?? this.name;
-    this.podLabels = { ...(props.podLabels ?? { [WORKLOAD_NAME_LABEL]: this.name }) };
+    const ownLabels = { ...(props.podLabels ?? { [WORKLOAD_NAME_LABEL]: this.name }) };
     this.principal = `${ns.trustDomain}/ns/${this.namespace}/sa/${this.serviceAccountName}`;
     assertDns1123Label(this, 'workload name', this.name);
     assertDns1123Label(this, 'ServiceAccount name', this.serviceAccountName);
-    assertLabels(this, 'podLabels', this.podLabels);
-    this.mode = checkWorkloadMode(this, props.mode, ns.mode, this.podLabels);
+    assertLabels(this, 'podLabels', ownLabels);
+    refuseReservedLabel(this, ownLabels);
+    this.mode = checkWorkloadMode(this, props.mode, ns.mode);
+    // An auditing workload's pods carry the reserved label: the namespace's policies leave out exactly them.
+    this.podLabels = this.mode === ZeroTrustMode.AUDIT ? { ...ownLabels, [AUDIT_POD_LABEL]: this.name } : ownLabels;
     const adopted = (props as AdoptedWorkloadProps).adopted;
     this.portSource = adopted?.ports ?? (() => props.ports ?? []);
     this.declaredServicePorts = adopted?.servicePorts ?? (() => props.servicePorts ?? []);
@@ -244,8 +250,7 @@ export function checkPorts(scope: IConstruct, ports: WorkloadPort[], servicePort
 }
 
 /** A workload may audit inside an enforcing namespace, never the reverse (its platform egress would be held back). */
-function checkWorkloadMode(scope: IConstruct, mode: ZeroTrustMode | undefined, namespaceMode: ZeroTrustMode | undefined,
-  podLabels: { [key: string]: string }): ZeroTrustMode | undefined {
+function checkWorkloadMode(scope: IConstruct, mode: ZeroTrustMode | undefined, namespaceMode: ZeroTrustMode | undefined): ZeroTrustMode | undefined {
   if (mode === undefined) return undefined;
   if (!Object.values(ZeroTrustMode).includes(mode)) {
     throw zeroTrustError(scope, `mode "${mode}" is unknown`, 'use ZeroTrustMode.ENFORCE or ZeroTrustMode.AUDIT');
@@ -254,11 +259,15 @@ function checkWorkloadMode(scope: IConstruct, mode: ZeroTrustMode | undefined, n
     throw zeroTrustError(scope, 'mode "enforce" on a workload of an audit-mode namespace is not supported: the namespace holds back DNS and istiod egress, which the workload would then lose',
       'switch the namespace to enforce and set mode: ZeroTrustMode.AUDIT on the workloads still auditing');
   }
-  if (mode === ZeroTrustMode.AUDIT && Object.keys(podLabels).length !== 1) {
-    throw zeroTrustError(scope, `mode "audit" needs a workload selected by exactly one pod label, but it has ${Object.keys(podLabels).length} (${Object.keys(podLabels).sort().join(', ')})`,
-      'select its pods by one label, or audit the whole namespace: NetworkPolicy can only exclude it from default-deny by one "NotIn" label');
-  }
   return mode;
+}
+
+/** The audit label is the library's own: on any other pod it would take that pod out of default-deny. */
+export function refuseReservedLabel(scope: IConstruct, labels: { [key: string]: string }): void {
+  if (labels[AUDIT_POD_LABEL] !== undefined) {
+    throw zeroTrustError(scope, `label "${AUDIT_POD_LABEL}" is reserved: the library puts it on the pods of workloads auditing on their own, and the namespace's default-deny leaves those pods out`,
+      `remove "${AUDIT_POD_LABEL}" from the labels; to audit this workload, set mode: ZeroTrustMode.AUDIT`);
+  }
 }
 
 function checkProtocol(scope: IConstruct, protocol: TransportProtocol | undefined): void {

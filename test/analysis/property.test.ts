@@ -2,7 +2,10 @@
 // the analyzer's allowed set equals the declared links exactly, at L4 and at L7, plus DNS and istiod.
 import { App } from 'cdk8s';
 import * as fc from 'fast-check';
-import { LinkPort, Reachability, ServiceLink, TransportProtocol, ZeroTrustNamespace, ZeroTrustWorkload } from '../../lib';
+import { LinkPort, Reachability, ServiceLink, TransportProtocol, ZeroTrustMode, ZeroTrustNamespace, ZeroTrustWorkload } from '../../lib';
+import { meshVerdict, MeshRequest, policiesOn, shadowVerdict } from '../edges/support/edge-eval';
+import { l7Allows, Pod, podsOf } from '../support/policy-eval';
+import { synthApp } from '../support/synth';
 import { platformLines } from './support/convention-manifests';
 import { deploymentFor } from './support/objects';
 
@@ -11,6 +14,8 @@ import { deploymentFor } from './support/objects';
  * HTTP rules in a few seconds. ZT_PROPERTY_RUNS=3000 runs a deeper search locally.
  */
 const NUM_RUNS = Number(process.env.ZT_PROPERTY_RUNS ?? 300);
+/** Audit estates are synthesized twice and probed request by request, so fewer of them per run. */
+const AUDIT_RUNS = Math.ceil(NUM_RUNS / 3);
 
 const NAMESPACES = ['alpha', 'beta', 'gamma'];
 const PORTS = [5432, 6379, 8080, 8443, 9090];
@@ -26,6 +31,8 @@ const estateArb = fc.record({
     udp: fc.array(fc.boolean(), { minLength: 3, maxLength: 3 }),
     named: fc.array(fc.boolean(), { minLength: 3, maxLength: 3 }),
     service: fc.boolean(),
+    // About one workload in four audits on its own inside its enforcing namespace.
+    audit: fc.integer({ min: 0, max: 3 }).map(n => n === 0),
   }), { minLength: 2, maxLength: 7 }),
   links: fc.array(fc.record({
     from: fc.nat(6),
@@ -37,6 +44,8 @@ const estateArb = fc.record({
       methods: fc.option(fc.subarray(METHODS, { minLength: 1 }), { nil: undefined }),
       paths: fc.option(fc.subarray(PATHS, { minLength: 1 }), { nil: undefined }),
     }), { nil: undefined }),
+    // A second link of the same pair on the first chosen port, plain TCP (a database wire protocol beside an API).
+    alsoPlain: fc.boolean(),
   }), { maxLength: 10 }),
 });
 
@@ -46,26 +55,52 @@ interface Built {
   readonly manifests: any[];
   readonly expected: string[];
   readonly expectedL4: string[];
+  /** `src -> dst tcp/port` where raw TCP (no HTTP request) must pass L7: a plain link's ports. */
+  readonly rawTcp: string[];
 }
 
-/** Declares the estate with the library's constructs and derives, independently, what must be open. */
-function build(spec: EstateSpec): Built {
+/**
+ * Declares the estate with the library's constructs and derives, independently, what must be open.
+ * `audit` false declares every workload enforcing: the twin whose verdicts audit mode must report.
+ */
+function build(spec: EstateSpec, audit = false): Built {
   const app = new App();
   const namespaces = NAMESPACES.slice(0, spec.namespaces).map(n => new ZeroTrustNamespace(app, n));
   const ports = spec.workloads.map(w => w.ports.map((number, i) => ({ number, udp: w.udp[i], name: w.named[i] ? `p${number}` : undefined })));
   const workloads: ZeroTrustWorkload[] = spec.workloads.map((w, i) => namespaces[w.ns % spec.namespaces].addWorkload(`w${i}`, {
     ports: ports[i].map(p => ({ number: p.number, name: p.name, protocol: p.udp ? TransportProtocol.UDP : TransportProtocol.TCP })),
     servicePorts: w.service ? ports[i].filter(p => !p.udp).map(p => ({ port: p.number + 10000, targetPort: p.number })) : undefined,
+    mode: audit && w.audit ? ZeroTrustMode.AUDIT : undefined,
   }));
   const id = (w: ZeroTrustWorkload) => `${w.namespace}/${w.name}`;
 
   const expected = new Set<string>(workloads.flatMap(w => platformLines(id(w))));
   const expectedL4 = new Set<string>();
+  // Request families per path: '' is any request (a plain TCP link), else `methods paths`.
+  const families = new Map<string, Set<string>>();
+  const admit = (key: string, http?: { methods?: string[]; paths?: string[] }) => {
+    expectedL4.add(key);
+    const set = families.get(key) ?? new Set<string>();
+    set.add(http ? `${http.methods?.join(',') ?? '*'} ${http.paths?.join(',') ?? '*'}` : '');
+    families.set(key, set);
+  };
+  const declared = new Set<string>();
+  const declare = (k: number, suffix: string, from: number, to: number, linkPorts: LinkPort[], http?: { methods?: string[]; paths?: string[] }) => {
+    // Several links per pair are declared; the same declaration twice would be refused as a duplicate.
+    const key = `${from}>${to} ${linkPorts.map(p => p.toString()).sort().join(',')} ${JSON.stringify(http ?? {})}`;
+    if (declared.has(key)) return false;
+    declared.add(key);
+    new ServiceLink(namespaces[spec.workloads[from].ns % spec.namespaces], `link-${k}${suffix}`, {
+      from: workloads[from], to: workloads[to], ports: linkPorts, http,
+    });
+    return true;
+  };
   const pairs = new Set<string>();
   spec.links.forEach((l, k) => {
     const from = l.from % workloads.length;
     const to = l.to % workloads.length;
-    if (from === to || pairs.has(`${from}>${to}`)) return;
+    if (from === to) return;
+    const firstOfPair = !pairs.has(`${from}>${to}`);
     pairs.add(`${from}>${to}`);
     let chosen = ports[to].filter((_, i) => l.pick[i]);
     if (chosen.length === 0) chosen = [ports[to][0]];
@@ -76,33 +111,54 @@ function build(spec: EstateSpec): Built {
       return p.udp ? LinkPort.udp(p.number) : LinkPort.tcp(p.number);
     });
     const http = l.http && (l.http.methods || l.http.paths) && chosen.every(p => !p.udp) ? l.http : undefined;
-    // A small TCP range away from the declared ports (Istio lists it port by port).
-    const ranges = l.range && chosen.every(p => !p.udp) ? [LinkPort.tcpRange(7000, 7002)] : [];
-    new ServiceLink(namespaces[spec.workloads[from].ns % spec.namespaces], `link-${k}`, {
-      from: workloads[from], to: workloads[to], ports: [...linkPorts, ...ranges], http,
-    });
-    if (ranges.length > 0) {
-      const key = `${id(workloads[from])} -> ${id(workloads[to])} tcp/7000-7002`;
-      expectedL4.add(key);
-      expected.add(http ? `${key} ${http.methods?.join(',') ?? '*'} ${http.paths?.join(',') ?? '*'}` : key);
-    }
-    for (const p of chosen) {
-      const key = `${id(workloads[from])} -> ${id(workloads[to])} ${p.udp ? 'udp' : 'tcp'}/${p.number}`;
-      expectedL4.add(key);
-      expected.add(http ? `${key} ${http.methods?.join(',') ?? '*'} ${http.paths?.join(',') ?? '*'}` : key);
-    }
+    // A small TCP range away from the declared ports (Istio lists it port by port); on a pair's first link only.
+    const ranges = firstOfPair && l.range && chosen.every(p => !p.udp) ? [LinkPort.tcpRange(7000, 7002)] : [];
+    if (!declare(k, '', from, to, [...linkPorts, ...ranges], http)) return;
+    const key = (p: { udp?: boolean; number: number }) => `${id(workloads[from])} -> ${id(workloads[to])} ${p.udp ? 'udp' : 'tcp'}/${p.number}`;
+    if (ranges.length > 0) admit(`${id(workloads[from])} -> ${id(workloads[to])} tcp/7000-7002`, http);
+    for (const p of chosen) admit(key(p), http);
+    const plain = chosen.find(p => !p.udp);
+    if (l.alsoPlain && http && plain && declare(k, '-plain', from, to, [LinkPort.tcp(plain.number)])) admit(key(plain));
   });
+  const rawTcp: string[] = [];
+  for (const [key, set] of families) {
+    // A plain TCP link admits any request, so the path has no request families left to list.
+    if (set.has('')) expected.add(key);
+    else for (const f of set) expected.add(`${key} ${f}`);
+    if (set.has('') && key.includes(' tcp/')) {
+      const [path, range] = key.split(' tcp/');
+      const [first, last] = range.split('-').map(Number);
+      for (let port = first; port <= (last ?? first); port++) rawTcp.push(`${path} tcp/${port}`);
+    }
+  }
 
   // The pods themselves: what a team deploys with the workload's labels and ServiceAccount.
   const pods = workloads.map((w, i) => deploymentFor(w, ports[i].map(p => ({ number: p.number, name: p.name, protocol: p.udp ? 'UDP' : 'TCP' }))));
-  return { manifests: [...app.charts.flatMap(c => c.toJson()), ...pods], expected: [...expected].sort(), expectedL4: [...expectedL4].sort() };
+  return { manifests: [...synthApp(app), ...pods], expected: [...expected].sort(), expectedL4: [...expectedL4].sort(), rawTcp: rawTcp.sort() };
+}
+
+/** Requests probing a destination pod: raw TCP on each port, and one sample per declared method and path. */
+function probes(dst: Pod): MeshRequest[] {
+  const ports = [...dst.ports.filter(p => p.protocol === 'TCP').map(p => p.port), 7000, 7002];
+  return ports.flatMap(port => [{ port }, ...['GET', 'POST'].flatMap(method => ['/api/items', '/v1/x', '/other'].map(path => ({ port, method, path })))]);
 }
 
 test(`random estates (${NUM_RUNS} runs): allowed paths equal the declared links plus DNS and istiod, at each layer`, () => {
   fc.assert(fc.property(estateArb, spec => {
-    const { manifests, expected, expectedL4 } = build(spec);
+    const { manifests, expected, expectedL4, rawTcp } = build(spec);
     const reach = Reachability.fromManifests(manifests);
     expect(reach.allowedPaths()).toEqual(expected);
+    // Raw TCP (no HTTP request) passes exactly on plain links' ports, also beside HTTP links of the same pair.
+    const pods = podsOf(manifests);
+    const passed: string[] = [];
+    for (const src of pods) {
+      for (const dst of pods.filter(p => p !== src)) {
+        for (const port of [...dst.ports.filter(p => p.protocol === 'TCP').map(p => p.port), 7000, 7001, 7002]) {
+          if (l7Allows(manifests, src, dst, { port })) passed.push(`${src.namespace}/${src.name} -> ${dst.namespace}/${dst.name} tcp/${port}`);
+        }
+      }
+    }
+    expect([...new Set(passed)].sort()).toEqual(rawTcp);
     // Layer by layer: L4 opens exactly the declared ports; L7 opens exactly those too (or does not apply to UDP).
     const workloadPaths = reach.paths().filter(p => !p.platform);
     expect(workloadPaths.filter(p => p.l4 === 'allow').map(p => `${p.source} -> ${p.destination} ${p.protocol}/${p.port}`).sort()).toEqual(expectedL4);
@@ -110,4 +166,42 @@ test(`random estates (${NUM_RUNS} runs): allowed paths equal the declared links 
     expect(reach.gaps()).toEqual([]);
     expect(reach.uncertainPaths()).toEqual([]);
   }), { numRuns: NUM_RUNS });
+});
+
+test(`random estates with auditing workloads (${AUDIT_RUNS} runs): the dry-run report equals the enforced twin, and nothing else changes`, () => {
+  fc.assert(fc.property(estateArb, spec => {
+    const twin = build(spec);
+    const audited = build(spec, true);
+    const auditing = new Set(spec.workloads.map((w, i) => (w.audit ? `w${i}` : '')).filter(Boolean));
+    const twinPods = podsOf(twin.manifests);
+    const pods = podsOf(audited.manifests);
+    // NetworkPolicy has no dry-run: auditing pods are selected by none, every other pod keeps default-deny.
+    for (const pod of pods) {
+      if (auditing.has(pod.name)) expect([pod.name, policiesOn(audited.manifests, pod)]).toEqual([pod.name, []]);
+      else expect(policiesOn(audited.manifests, pod)).toContain('default-deny');
+    }
+    // Access to the enforcing workloads is exactly the twin's, whoever calls; and enforcing workloads
+    // reach exactly what the twin's do. (An auditing workload's own egress is open: nothing to compare.)
+    const toEnforced = (lines: string[]) => lines.filter(line => {
+      const [src, rest] = line.split(' -> ');
+      const dst = rest.split(' ')[0];
+      const estate = (w: string) => NAMESPACES.includes(w.split('/')[0]);
+      const audits = (w: string) => estate(w) && auditing.has(w.split('/')[1]);
+      return !audits(dst) && (!audits(src) || estate(dst));
+    });
+    expect(toEnforced(Reachability.fromManifests(audited.manifests).allowedPaths())).toEqual(toEnforced(twin.expected));
+    // Access to an auditing workload: everything is admitted, and the dry-run report answers as the twin enforces.
+    for (const dst of pods.filter(p => auditing.has(p.name))) {
+      const twinDst = twinPods.find(p => p.name === dst.name)!;
+      for (const src of pods.filter(p => p !== dst)) {
+        const principal = `cluster.local/ns/${src.namespace}/sa/${src.serviceAccount}`;
+        for (const req of probes(dst)) {
+          const asked = { ...req, principal };
+          expect([src.name, dst.name, req, shadowVerdict(audited.manifests, dst, asked)])
+            .toEqual([src.name, dst.name, req, meshVerdict(twin.manifests, twinDst, asked)]);
+          expect(meshVerdict(audited.manifests, dst, asked)).toBe(200);
+        }
+      }
+    }
+  }), { numRuns: AUDIT_RUNS });
 });

@@ -176,8 +176,10 @@ const cases: [string, () => unknown, string][] = [
     '[tools/api] mode "AUDIT" is unknown. Fix: use ZeroTrustMode.ENFORCE or ZeroTrustMode.AUDIT.'],
   ['an enforcing workload in an audit namespace', () => new ZeroTrustNamespace(new App(), 'shop', { mode: ZeroTrustMode.AUDIT }).addWorkload('api', { mode: ZeroTrustMode.ENFORCE }),
     '[shop/api] mode "enforce" on a workload of an audit-mode namespace is not supported: the namespace holds back DNS and istiod egress, which the workload would then lose. Fix: switch the namespace to enforce and set mode: ZeroTrustMode.AUDIT on the workloads still auditing.'],
-  ['an auditing workload selected by two labels', () => setting().ns.addWorkload('api', { mode: ZeroTrustMode.AUDIT, podLabels: { app: 'api', tier: 'web' } }),
-    '[tools/api] mode "audit" needs a workload selected by exactly one pod label, but it has 2 (app, tier). Fix: select its pods by one label, or audit the whole namespace: NetworkPolicy can only exclude it from default-deny by one "NotIn" label.'],
+  ['a workload carrying the reserved audit label', () => setting().ns.addWorkload('api', { podLabels: { 'app': 'api', 'cdk8s-zero-trust/audit': 'api' } }),
+    '[tools/api] label "cdk8s-zero-trust/audit" is reserved: the library puts it on the pods of workloads auditing on their own, and the namespace\'s default-deny leaves those pods out. Fix: remove "cdk8s-zero-trust/audit" from the labels; to audit this workload, set mode: ZeroTrustMode.AUDIT.'],
+  ['an auditing workload carrying the reserved audit label itself', () => setting().ns.addWorkload('api', { mode: ZeroTrustMode.AUDIT, podLabels: { 'cdk8s-zero-trust/audit': 'other' } }),
+    '[tools/api] label "cdk8s-zero-trust/audit" is reserved: the library puts it on the pods of workloads auditing on their own, and the namespace\'s default-deny leaves those pods out. Fix: remove "cdk8s-zero-trust/audit" from the labels; to audit this workload, set mode: ZeroTrustMode.AUDIT.'],
   // Alerts
   ['alerts on a namespace without the monitoring option', alerts({}, false),
     '[monitoring/alerts] namespace "shop" has no monitoring option, so Prometheus cannot scrape its sidecars (TCP 15020/15090) and the alerts would never fire. Fix: set monitoring: { namespace: \'<your Prometheus namespace>\' } on the ZeroTrustNamespace "shop".'],

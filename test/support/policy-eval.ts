@@ -174,10 +174,15 @@ export function l7Allows(manifests: Manifest[], src: Pod, dst: Pod, req: Request
     && matchesSelector(m.spec.selector, dst.labels));
   const rulesOf = (action: string) => policies.filter(p => (p.spec.action ?? 'ALLOW') === action).flatMap(p => p.spec.rules ?? []);
   if (policies.some(p => p.spec.action === 'CUSTOM' || p.spec.action === 'AUDIT')) throw new Error('policy-eval: CUSTOM/AUDIT not modelled');
+  // Plain TCP (no method): Istio's TCP filter chain drops a whole ALLOW rule that has any HTTP field,
+  // other operations of that rule included.
+  const tcp = req.method === undefined;
+  const hasHttp = (r: any) => (r.to ?? []).some((t: any) => t.operation?.methods || t.operation?.paths);
+  if (tcp && rulesOf('DENY').some(hasHttp)) throw new Error('policy-eval: a DENY rule with HTTP fields on plain TCP is not modelled');
   if (rulesOf('DENY').some(r => ruleMatches(r, principal, req))) return false;
   const allowPolicies = policies.filter(p => (p.spec.action ?? 'ALLOW') === 'ALLOW');
   if (allowPolicies.length === 0) return true;
-  return rulesOf('ALLOW').some(r => ruleMatches(r, principal, req));
+  return rulesOf('ALLOW').some(r => !(tcp && hasHttp(r)) && ruleMatches(r, principal, req));
 }
 
 /** Both layers together. */

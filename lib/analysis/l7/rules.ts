@@ -40,6 +40,9 @@ export function conditionKeySupport(key: string): 'resolved' | 'unresolvable' | 
  * an ALLOW rule with HTTP-only fields matches nothing, while a DENY rule ignores those fields.
  */
 export function ruleMatches(rule: IstioRule, ctx: RequestContext, action: RuleAction, notes: MatchNotes): Tri {
+  // Istio builds the TCP filter chain without any ALLOW rule that has an HTTP-only field, so such
+  // a rule admits no raw TCP even through another operation of its own that has none.
+  if (action === 'ALLOW' && !ctx.http && ruleHasHttpFields(rule)) return 'no';
   return and([
     rule.from ? or(rule.from.map(s => sourceMatches(s, ctx, action, notes))) : 'yes',
     rule.to ? or(rule.to.map(o => operationMatches(o, ctx, action, notes))) : 'yes',
@@ -61,6 +64,13 @@ export function operationPortMatches(op: IstioOperation, port: number): boolean 
   if (op.ports && !op.ports.includes(String(port))) return false;
   if (op.notPorts && op.notPorts.includes(String(port))) return false;
   return true;
+}
+
+/** True when any part of a rule needs an HTTP request: operation methods/paths/hosts, request principals, `request.*` conditions. */
+export function ruleHasHttpFields(rule: IstioRule): boolean {
+  return (rule.to ?? []).some(hasHttpFields)
+    || (rule.from ?? []).some(s => Boolean(s.requestPrincipals || s.notRequestPrincipals))
+    || (rule.when ?? []).some(c => HTTP_ONLY_KEY.test(c.key));
 }
 
 export function hasHttpFields(op: IstioOperation): boolean {
