@@ -1,5 +1,5 @@
 import { Estate, Finding, Workload } from '../estate/model';
-import { evaluateL4, ExternalGrant, L4Result } from '../l4/evaluate';
+import { evaluateL4, ExternalGrant, isOutside, L4Result } from '../l4/evaluate';
 import { formatRange, PortSet, PROTOCOLS } from '../l4/port-set';
 import { decidePort, L7Decision, L7Source, PolicyScope } from '../l7/authorization';
 import { l7CandidateSources, principalIndex } from '../l7/candidates';
@@ -57,11 +57,12 @@ export function analyzeEstate(estate: Estate): Analysis {
       continue;
     }
     for (const source of candidates) {
-      if (source.platform || source.id === destination.id) continue;
+      if (!source.originates || source.id === destination.id || (isOutside(source) && isOutside(destination))) continue;
       if (!pairs.has(source.id)) pairs.set(source.id, new Map());
       if (!pairs.get(source.id)!.has(destination.id)) pairs.get(source.id)!.set(destination.id, PortSet.empty());
     }
   }
+
 
   for (const [srcId, dsts] of pairs) {
     const source = byId.get(srcId)!;
@@ -70,7 +71,7 @@ export function analyzeEstate(estate: Estate): Analysis {
       const cuts = cutPointsOf(destination);
       const l7Only = l7OnlyPorts(destination, cuts, l4Ports);
       const segments = segmentsOf(l7Only.isEmpty ? l4Ports : l4Ports.union(l7Only), destination, cuts);
-      const egressIsolated = !source.platform && l4.egressIsolated.has(srcId);
+      const egressIsolated = source.originates && l4.egressIsolated.has(srcId);
       paths.push(...pathsFor(estate, scope, srcId, sourceOf(source), destination, segments, l4Ports, egressIsolated));
     }
   }
