@@ -101,6 +101,7 @@ export function buildEstate(input: readonly unknown[], options: EstateOptions = 
           sidecar: hasSidecar(pod, nsLabels),
           platform: false,
           originates: true,
+          receives: true,
         });
       } else if (obj.kind === 'Service' && obj.apiVersion === 'v1') {
         services.push(readService(obj, ns, subject));

@@ -53,6 +53,8 @@ export interface Workload {
   readonly representative?: { readonly namespaceKnown: boolean };
   /** Whether its outbound traffic is analysed (false for kube-dns and istiod: destinations only). */
   readonly originates: boolean;
+  /** Whether traffic towards it is analysed (false for the ingress gateway and ingress-only representatives). */
+  readonly receives: boolean;
   /** An Istio gateway: it sends mTLS with its own identity but enforces no sidecar policy inbound. */
   readonly gateway?: boolean;
 }

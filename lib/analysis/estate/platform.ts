@@ -19,6 +19,7 @@ export const PLATFORM_WORKLOADS: readonly Workload[] = [
     sidecar: false,
     platform: true,
     originates: false,
+    receives: true,
   },
   {
     id: 'istio-system/istiod',
@@ -31,6 +32,7 @@ export const PLATFORM_WORKLOADS: readonly Workload[] = [
     sidecar: false,
     platform: true,
     originates: false,
+    receives: true,
   },
   {
     // The internet's way in: its Envoy originates Istio mTLS with this identity, so L7 knows its principal.
@@ -44,6 +46,7 @@ export const PLATFORM_WORKLOADS: readonly Workload[] = [
     sidecar: true,
     platform: true,
     originates: true,
+    receives: false,
     gateway: true,
   },
 ];

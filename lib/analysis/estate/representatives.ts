@@ -24,7 +24,8 @@ export function representativeWorkloads(
 ): Representative[] {
   const out = new Map<string, Representative>();
   for (const policy of policies) {
-    for (const rule of [...policy.ingress, ...policy.egress]) {
+    const rules = [...policy.ingress.map(r => ({ r, ingress: true })), ...policy.egress.map(r => ({ r, ingress: false }))];
+    for (const { r: rule, ingress } of rules) {
       if (rule.peers === 'any') continue;
       for (const peer of rule.peers) {
         if (peer.kind !== 'pods') continue;
@@ -38,7 +39,12 @@ export function representativeWorkloads(
         if (!labels || !nsLabels) continue;
         const nsName = pinned ?? selectorText(peer.namespaceSelector!);
         const id = `${nsName}/${selectorText(podSelector)}`;
-        if (out.has(id)) continue;
+        const seen = out.get(id);
+        if (seen) {
+          // Named by an ingress rule it sends; by an egress rule it receives.
+          out.set(id, { ...seen, workload: { ...seen.workload, originates: seen.workload.originates || ingress, receives: seen.workload.receives || !ingress } });
+          continue;
+        }
         const declared = pinned !== undefined && namespaces.get(pinned)?.declared === true;
         const namespace: NamespaceInfo = namespaces.get(nsName) ?? { name: nsName, labels: nsLabels, declared: false };
         // Pods of a declared namespace follow its injection label; elsewhere assume a mesh peer, the wider case.
@@ -54,7 +60,8 @@ export function representativeWorkloads(
             ports: [],
             sidecar,
             platform: false,
-            originates: true,
+            originates: ingress,
+            receives: !ingress,
             representative: { namespaceKnown: pinned !== undefined },
           },
           namespace,

@@ -52,7 +52,7 @@ export function evaluateL4(estate: Estate, findings: Finding[]): L4Result {
   const peerCache = new Map<object, Workload[]>();
   for (const policy of estate.networkPolicies) {
     const selected = index.select(policy.namespace, policy.podSelector);
-    if (selected.length === 0) {
+    if (selected.every(w => w.representative)) {
       findings.push({ kind: 'warning', subject: `NetworkPolicy ${policy.namespace}/${policy.name}`, message: 'selects no pod in these manifests (are the pods defined elsewhere?); it changes nothing here' });
     }
     if (policy.isolatesIngress) collect(policy, policy.ingress, selected, ingress, index, peerCache);
@@ -74,7 +74,7 @@ export function evaluateL4(estate: Estate, findings: Finding[]): L4Result {
     const candidates = out.anyPeer.length > 0 ? estate.workloads : [...out.perPeer.keys()].map(id => byId.get(id)!);
     const reach = new Map<string, PortSet>();
     for (const destination of candidates) {
-      if (destination.id === source.id) continue;
+      if (destination.id === source.id || !destination.receives) continue;
       // Between two endpoints outside the manifests nothing is known or asked.
       if (isOutside(source) && isOutside(destination)) continue;
       const into = ingress.get(destination.id)!;

@@ -43,7 +43,7 @@ export function analyzeEstate(estate: Estate): Analysis {
   // Paths open at L7 but closed at L4: only sources an ALLOW policy names are candidates.
   const principals = principalIndex(estate);
   for (const destination of estate.workloads) {
-    if (!destination.sidecar) continue;
+    if (!destination.sidecar || isOutside(destination) || !destination.receives) continue;
     const candidates = l7CandidateSources(estate, scope, destination, principals);
     if (candidates === 'all') {
       const policies = scope.of(destination).enforced;
@@ -112,6 +112,7 @@ export function analyzeEstate(estate: Estate): Analysis {
       serviceAccount: w.serviceAccount,
       sidecar: w.sidecar,
       platform: w.platform,
+      representative: w.representative !== undefined,
       ports: w.ports.map(c => `${c.protocol}/${c.port}${c.name ? ` (${c.name})` : ''}`),
       ingressIsolated: l4.ingressIsolated.has(w.id),
       egressIsolated: l4.egressIsolated.has(w.id),
