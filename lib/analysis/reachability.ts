@@ -137,7 +137,8 @@ export class Reachability {
   public static fromFiles(paths: string[], options: ReachabilityOptions = {}): Reachability {
     const loaded = loadManifests(paths);
     const skipped = [
-      ...loaded.skipped.map(file => ({ kind: 'unsupported' as const, subject: file, message: 'not a Kubernetes manifest (no apiVersion and kind, or not a regular file); skipped' })),
+      ...loaded.skipped.map(file => ({ kind: 'unsupported' as const, subject: file, message: 'not a Kubernetes manifest (no apiVersion and kind); skipped' })),
+      ...loaded.special.map(file => ({ kind: 'unsupported' as const, subject: file, message: 'not a regular file (a FIFO, socket or device); skipped, never read' })),
       ...loaded.notes.map(note => ({ kind: 'warning' as const, subject: note.split(': ')[0], message: note.slice(note.indexOf(': ') + 2) })),
     ];
     return new Reachability(analyzeEstate(buildEstate(loaded.objects, options, skipped)));

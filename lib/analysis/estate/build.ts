@@ -12,6 +12,7 @@ import {
 import { representativeWorkloads } from './representatives';
 import { hasSidecar, podTemplateOf, WORKLOAD_KINDS } from './workloads';
 import { toProtocol } from '../l4/port-set';
+import { isPathTemplate, pathPatternMatch } from '../l7/paths';
 import { conditionKeySupport } from '../l7/rules';
 import { compareText } from '../order';
 
@@ -166,22 +167,28 @@ function authorizationFindings(policy: AuthorizationPolicyInfo, subject: string)
   if (policy.action === 'AUDIT') out.push({ kind: 'unsupported', subject, message: 'action AUDIT only logs and never changes a verdict' });
   if (policy.hasTargetRefs) out.push({ kind: 'unsupported', subject, message: 'targetRef(s) attach the policy to a gateway or waypoint, which is not modelled; sidecars ignore it' });
   if (policy.dryRun) out.push({ kind: 'warning', subject, message: 'dry-run (istio.io/dry-run): reported as "if enforced", never enforced' });
-  for (const rule of policy.rules) {
-    for (const c of rule.when ?? []) {
+  const unknownField = (where: string, fields: readonly string[] | undefined) => {
+    if (fields && fields.length > 0) out.push({ kind: 'unsupported', subject, message: `${where} has field(s) the analyzer does not know (${fields.join(', ')}); answers that depend on it are reported as unknown, never decided as if the field were absent` });
+  };
+  policy.rules.forEach((rule, i) => {
+    unknownField(`rules[${i}]`, rule.unknownFields);
+    (rule.when ?? []).forEach((c, j) => {
+      unknownField(`rules[${i}].when[${j}]`, c.unknownFields);
       const support = conditionKeySupport(c.key);
       if (support === 'unknown') out.push({ kind: 'unsupported', subject, message: `when key '${c.key}' is not modelled; matching requests are reported as unknown` });
-      if (support === 'unresolvable') out.push({ kind: 'unsupported', subject, message: `when key '${c.key}' depends on data the manifests do not hold (IPs, headers, JWT, SNI); matching requests are reported as unknown` });
-    }
-    for (const op of rule.to ?? []) {
-      if ([...(op.paths ?? []), ...(op.notPaths ?? [])].some(x => x.includes('{'))) {
-        out.push({ kind: 'unsupported', subject, message: 'path templates ({*}, {**}) are not modelled; matching requests are reported as unknown' });
+      if (support === 'unresolvable') out.push({ kind: 'unsupported', subject, message: `when key '${c.key}' depends on data the manifests do not hold (IPs, headers, SNI); matching requests are reported as unknown` });
+    });
+    (rule.to ?? []).forEach((op, j) => {
+      unknownField(`rules[${i}].to[${j}].operation`, op.unknownFields);
+      for (const p of [...(op.paths ?? []), ...(op.notPaths ?? [])]) {
+        if (isPathTemplate(p) && pathPatternMatch(p, '/') === 'unknown') out.push({ kind: 'unsupported', subject, message: `path '${p}' is not a valid path template ({*} is one segment, {**} one or more and only last); matching requests are reported as unknown` });
       }
-    }
-    for (const s of rule.from ?? []) {
+    });
+    (rule.from ?? []).forEach((s, j) => {
+      unknownField(`rules[${i}].from[${j}].source`, s.unknownFields);
       if (s.ipBlocks || s.notIpBlocks || s.remoteIpBlocks || s.notRemoteIpBlocks) out.push({ kind: 'unsupported', subject, message: 'source ipBlocks depend on pod IPs, which the manifests do not hold; matching requests are reported as unknown' });
-      if (s.requestPrincipals || s.notRequestPrincipals) out.push({ kind: 'unsupported', subject, message: 'requestPrincipals depend on the request JWT; matching HTTP requests are reported as unknown' });
-    }
-  }
+    });
+  });
   return out;
 }
 

@@ -11,8 +11,10 @@ const MAX_ALIASES = 1000;
 
 export interface LoadedManifests {
   readonly objects: unknown[];
-  /** JSON files found in directories that hold no Kubernetes object (e.g. CloudFormation templates), and special files. */
+  /** JSON files found in directories that hold no Kubernetes object (e.g. CloudFormation templates). */
   readonly skipped: string[];
+  /** FIFOs, sockets and devices named like manifests inside directories: never read. */
+  readonly special: string[];
   /** What reading had to interpret (tab quirks accepted as go-yaml does). */
   readonly notes: string[];
 }
@@ -40,8 +42,9 @@ export function loadManifests(paths: readonly string[]): LoadedManifests {
   if (paths.length === 0) throw new AnalysisInputError('no manifest path given: pass at least one YAML file or directory');
   const files: Array<{ file: string; explicit: boolean }> = [];
   const skipped: string[] = [];
+  const special: string[] = [];
   const visited = new Set<string>();
-  for (const p of paths) collect(p, files, true, skipped, visited);
+  for (const p of paths) collect(p, files, true, special, visited);
   const objects: unknown[] = [];
   const notes: string[] = [];
   for (const { file, explicit } of files) {
@@ -55,7 +58,7 @@ export function loadManifests(paths: readonly string[]): LoadedManifests {
     for (const d of docs) setOrigin(d, file);
     objects.push(...docs);
   }
-  return { objects, skipped, notes };
+  return { objects, skipped, special, notes };
 }
 
 /** The objects of `loadManifests`. */

@@ -91,7 +91,7 @@ export function analyzeEstate(estate: Estate): Analysis {
   for (const p of estate.authorizationPolicies) {
     if (!p.selector || Object.keys(p.selector).length === 0 || p.hasTargetRefs) continue;
     const inScope = (w: Workload) => p.namespace === estate.settings.rootNamespace || w.namespace === p.namespace;
-    if (!estate.workloads.some(w => inScope(w) && Object.entries(p.selector!).every(([k, v]) => w.labels[k] === v))) {
+    if (!estate.workloads.some(w => !w.representative && inScope(w) && Object.entries(p.selector!).every(([k, v]) => w.labels[k] === v))) {
       findings.push({ kind: 'warning', subject: `AuthorizationPolicy ${p.namespace}/${p.name}`, message: 'its selector matches no pod in these manifests (are the pods defined elsewhere?); it changes nothing here' });
     }
   }
