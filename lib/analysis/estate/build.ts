@@ -235,6 +235,10 @@ function inFile<T>(obj: any, read: () => T): T {
   } catch (e) {
     const origin = originOf(obj);
     if (e instanceof AnalysisInputError && origin && !e.message.startsWith(origin)) throw new AnalysisInputError(`${origin}: ${e.message}`);
+    // A shape no reader foresaw is still bad input, never an internal error.
+    if (e instanceof TypeError) {
+      throw new AnalysisInputError(`${origin ? `${origin}: ` : ''}${obj.kind} ${obj.metadata?.namespace ?? ''}/${obj.metadata?.name}: a field has an unexpected type (${e.message})`);
+    }
     throw e;
   }
 }

@@ -173,7 +173,15 @@ export function readAuthorizationPolicy(obj: any, namespace: string, subject: st
     const to = optionalList(r.to, `${where}.to`)?.map((t, j) => {
       const w = `${where}.to[${j}]`;
       const op = optionalObject(optionalObject(t, w)?.operation, `${w}.operation`) ?? {};
-      return { ...stringLists(op, OPERATION_FIELDS, `${w}.operation`, ['ports', 'notPorts']), unknownFields: unknownKeys(op, OPERATION_FIELDS) };
+      const lists = stringLists(op, OPERATION_FIELDS, `${w}.operation`, ['ports', 'notPorts']);
+      for (const f of ['ports', 'notPorts']) {
+        (lists[f] ?? []).forEach((port, k) => {
+          const n = Number(port);
+          // Istio validates ports as numbers; a name such as "http" is refused by the API server too.
+          if (!/^[0-9]+$/.test(port) || n < 1 || n > 65535) throw new AnalysisInputError(`${w}.operation.${f}[${k}]: expected a port number in 1-65535, got ${JSON.stringify(port)}`);
+        });
+      }
+      return { ...lists, unknownFields: unknownKeys(op, OPERATION_FIELDS) };
     });
     const when = optionalList(r.when, `${where}.when`)?.map((c, j) => {
       const w = `${where}.when[${j}]`;
