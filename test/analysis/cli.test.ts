@@ -143,7 +143,7 @@ describe('the shipped bin (compiled out/cli/main.js, run by node)', () => {
     expect(svg).toContain('<svg');
     expect(svg).toContain('</svg>');
     expect(svg).toContain('payment&#45;service'); // Graphviz escapes '-' in text
-    expect((svg.match(/class="edge"/g) ?? []).length).toBe(17);
+    expect((svg.match(/class="edge"/g) ?? []).length).toBe(19); // 17, plus monitoring/* to production and to risk/fraud-scorer
   });
 
   test('exit codes reach the shell', () => {
