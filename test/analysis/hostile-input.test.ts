@@ -144,7 +144,8 @@ describe('command-line mistakes', () => {
 describe('real-world input: what kubectl and the API server accept', () => {
   test('a kind-specific List whose items carry no kind or apiVersion (a raw API response)', async () => {
     const f = file('podlist.json', JSON.stringify({
-      apiVersion: 'v1', kind: 'PodList',
+      apiVersion: 'v1',
+      kind: 'PodList',
       items: [{ metadata: { name: 'web-1', namespace: 'a', labels: { app: 'web' } }, spec: { containers: [{ name: 'c', ports: [{ containerPort: 80 }] }] } }],
     }));
     const ns = file('nslist.json', JSON.stringify({ apiVersion: 'v1', kind: 'NamespaceList', items: [{ metadata: { name: 'a', labels: { team: 'x' } } }] }));

@@ -46,7 +46,8 @@ describe('a field the analyzer does not know is never ignored', () => {
     expect([c.l7, c.verdict]).toEqual(['unknown', 'unknown']);
     expect(c.caveats).toContain(`unresolved: ${caveat}`);
     expect(r.findings()).toContainEqual({
-      kind: 'unsupported', subject: 'AuthorizationPolicy foo/httpbin',
+      kind: 'unsupported',
+      subject: 'AuthorizationPolicy foo/httpbin',
       message: `${finding}; answers that depend on it are reported as unknown, never decided as if the field were absent`,
     });
   });
@@ -114,7 +115,9 @@ describe('paths are compared without query and fragment, after BASE normalizatio
 
 describe('request authentication (RequestAuthentication + requestPrincipals + request.auth.*)', () => {
   const jwt = (spec: any = {}) => ({
-    apiVersion: 'security.istio.io/v1', kind: 'RequestAuthentication', metadata: { name: 'jwt', namespace: 'foo' },
+    apiVersion: 'security.istio.io/v1',
+    kind: 'RequestAuthentication',
+    metadata: { name: 'jwt', namespace: 'foo' },
     spec: { selector: { matchLabels: { app: 'httpbin' } }, jwtRules: [{ issuer: 'issuer-foo', audiences: ['httpbin'] }], ...spec },
   });
   const token = { iss: 'issuer-foo', sub: 'alice', aud: ['httpbin', 'other'], azp: 'web-ui', groups: ['eng', 'ops'], org: { unit: 'platform' } };
@@ -206,7 +209,9 @@ describe('a client whose DestinationRule sets tls.mode DISABLE sends plaintext, 
 
 describe('representative endpoints: what is known of their identity', () => {
   const np = (from: any) => ({
-    apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name: 'in', namespace: 'foo' },
+    apiVersion: 'networking.k8s.io/v1',
+    kind: 'NetworkPolicy',
+    metadata: { name: 'in', namespace: 'foo' },
     spec: { podSelector: { matchLabels: { app: 'httpbin' } }, ingress: [{ from: [from] }] },
   });
   const team = np({ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'team-a' } }, podSelector: { matchLabels: { app: 'client' } } });

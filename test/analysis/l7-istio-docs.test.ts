@@ -153,7 +153,9 @@ describe('what the analyzer will not guess', () => {
         when: [{ key: 'request.auth.claims[iss]', values: ['https://accounts.google.com'] }],
       }],
     }), {
-      apiVersion: 'security.istio.io/v1', kind: 'RequestAuthentication', metadata: { name: 'google', namespace: 'default' },
+      apiVersion: 'security.istio.io/v1',
+      kind: 'RequestAuthentication',
+      metadata: { name: 'google', namespace: 'default' },
       spec: { selector: { matchLabels: { app: 'details' } }, jwtRules: [{ issuer: 'https://accounts.google.com' }] },
     });
     const get = { source: 'foo/sleep', destination: 'default/details', port: 9080, method: 'GET', path: '/info/x' };

@@ -69,7 +69,9 @@ describe('the ingress gateway is assumed, so a route from the internet is never 
 
   test('a manifest that defines the gateway replaces the assumption', () => {
     const r = Reachability.fromManifests([{
-      apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'my-gateway', namespace: 'istio-system' },
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: 'my-gateway', namespace: 'istio-system' },
       spec: { template: { metadata: { labels: { istio: 'ingressgateway' } }, spec: { serviceAccountName: 'gw', containers: [{ name: 'istio-proxy' }] } } },
     }]);
     expect(r.workloads().map(w => w.id)).toEqual(['istio-system/istiod', 'istio-system/my-gateway', 'kube-system/kube-dns']);

@@ -132,9 +132,13 @@ export function buildEstate(input: readonly unknown[], options: EstateOptions = 
     for (const p of assumedPlatformWorkloads(workloads)) {
       namespaceOf({ metadata: { namespace: p.namespace } });
       workloads.push(p);
-      findings.push({ kind: 'assumption', subject: p.id, message: p.originates
-        ? `assumed platform workload (labels ${JSON.stringify(p.labels)}, ServiceAccount ${p.serviceAccount}, ports ${p.ports.map(x => `${x.protocol}/${x.port}`).join(', ')}); its traffic into the manifests' workloads is analysed`
-        : `assumed platform workload (labels ${JSON.stringify(p.labels)}, ports ${p.ports.map(x => `${x.protocol}/${x.port}`).join(', ')}); only traffic towards it is analysed` });
+      findings.push({
+        kind: 'assumption',
+        subject: p.id,
+        message: p.originates
+          ? `assumed platform workload (labels ${JSON.stringify(p.labels)}, ServiceAccount ${p.serviceAccount}, ports ${p.ports.map(x => `${x.protocol}/${x.port}`).join(', ')}); its traffic into the manifests' workloads is analysed`
+          : `assumed platform workload (labels ${JSON.stringify(p.labels)}, ports ${p.ports.map(x => `${x.protocol}/${x.port}`).join(', ')}); only traffic towards it is analysed`,
+      });
     }
   }
 

@@ -207,7 +207,9 @@ export function readAuthorizationPolicy(obj: any, namespace: string, subject: st
   };
 }
 
-function stringLists(obj: Record<string, unknown>, fields: readonly string[], where: string, numeric: readonly string[] = []): Record<string, string[]> {
+function stringLists(
+  obj: Record<string, unknown>, fields: readonly string[], where: string, numeric: readonly string[] = [],
+): Record<string, string[]> {
   const out: Record<string, string[]> = {};
   for (const f of fields) {
     const list = optionalStringList(obj[f], `${where}.${f}`, numeric.includes(f));

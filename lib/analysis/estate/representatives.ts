@@ -35,14 +35,17 @@ export function representativeWorkloads(
           && (pinned !== undefined ? w.namespace === pinned : selectorMatches(peer.namespaceSelector!, namespaces.get(w.namespace)?.labels ?? {})));
         if (selectsPods && pinned !== undefined) continue;
         const labels = satisfying(podSelector);
-        const nsLabels = pinned !== undefined ? { ...(namespaces.get(pinned)?.labels ?? {}), [NAME_LABEL]: pinned } : satisfying(peer.namespaceSelector!);
+        const nsLabels = pinned !== undefined
+          ? { ...(namespaces.get(pinned)?.labels ?? {}), [NAME_LABEL]: pinned }
+          : satisfying(peer.namespaceSelector!);
         if (!labels || !nsLabels) continue;
         const nsName = pinned ?? selectorText(peer.namespaceSelector!);
         const id = `${nsName}/${selectorText(podSelector)}`;
         const seen = out.get(id);
         if (seen) {
           // Named by an ingress rule it sends; by an egress rule it receives.
-          out.set(id, { ...seen, workload: { ...seen.workload, originates: seen.workload.originates || ingress, receives: seen.workload.receives || !ingress } });
+          const workload = { ...seen.workload, originates: seen.workload.originates || ingress, receives: seen.workload.receives || !ingress };
+          out.set(id, { ...seen, workload });
           continue;
         }
         const declared = pinned !== undefined && namespaces.get(pinned)?.declared === true;

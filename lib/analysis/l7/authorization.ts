@@ -103,7 +103,15 @@ export function sourceContext(
 }
 
 /** What happens before authorization: no sidecar, an uncaptured port, STRICT refusing plaintext. */
-function preCheck(estate: Estate, source: L7Source, destination: Workload, port: number): { decision?: L7Decision; plaintext: boolean; mtlsText?: string; mode?: string; caveats: string[] } {
+interface PreCheck {
+  readonly decision?: L7Decision;
+  readonly plaintext: boolean;
+  readonly mtlsText?: string;
+  readonly mode?: string;
+  readonly caveats: string[];
+}
+
+function preCheck(estate: Estate, source: L7Source, destination: Workload, port: number): PreCheck {
   if (!destination.sidecar) return { decision: { verdict: 'n/a', requests: [], reasons: ['destination has no sidecar'], caveats: [] }, plaintext: false, caveats: [] };
   if (destination.gateway) return { decision: { verdict: 'n/a', requests: [], reasons: ['the ingress gateway serves Gateway listeners; its inbound policies are not modelled'], caveats: [] }, plaintext: false, caveats: [] };
   if (UNCAPTURED_PORTS.has(port)) {
@@ -165,7 +173,8 @@ export function decidePort(estate: Estate, scope: PolicyScope, source: L7Source,
   const tokens = sampleTokens(estate, destination);
   const enforced = summarize(policies.enforced, ctx, tokens);
   const all = policies.dryRun.length > 0 ? summarize([...policies.enforced, ...policies.dryRun], ctx, tokens) : enforced;
-  return { ...enforced, caveats: [...pre.caveats, ...enforced.caveats], mtls: pre.mtlsText, dryRunVerdict: all.verdict !== enforced.verdict ? all.verdict : undefined };
+  const dryRunVerdict = all.verdict !== enforced.verdict ? all.verdict : undefined;
+  return { ...enforced, caveats: [...pre.caveats, ...enforced.caveats], mtls: pre.mtlsText, dryRunVerdict };
 }
 
 interface Outcome {

@@ -68,12 +68,10 @@ function templateRegex(pattern: string): RegExp | undefined {
   const parts: string[] = [];
   for (let i = 0; i < segments.length; i++) {
     const s = segments[i];
-    if (s === '{*}') parts.push('[^/]+');
-    else if (s === '{**}') {
+    if (s === '{*}') {parts.push('[^/]+');} else if (s === '{**}') {
       if (i !== segments.length - 1) return undefined;
       parts.push('[^/]+(?:/[^/]+)*');
-    } else if (/[{}*]/.test(s)) return undefined;
-    else parts.push(s.replace(/[.+?^$()|[\]\\]/g, '\\$&'));
+    } else if (/[{}*]/.test(s)) {return undefined;} else {parts.push(s.replace(/[.+?^$()|[\]\\]/g, '\\$&'));}
   }
   return new RegExp(`^/${parts.join('/')}$`);
 }
