@@ -4,7 +4,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { App, Yaml } from 'cdk8s';
 import { referenceApp, writeAppYaml } from './support/app-yaml';
-import { authorizationPolicy, networkPolicy } from './support/objects';
+import { authorizationPolicy, networkPolicy, workload } from './support/objects';
 import { edgesExample, EXAMPLE_ISSUER } from '../../examples/edges/edges';
 import { Reachability } from '../../lib';
 import { EXIT_OK, EXIT_POLICY_FAILURE, EXIT_USAGE, runCli } from '../../lib/cli/program';
@@ -134,5 +134,37 @@ describe('the identity-aware entry point of examples/edges, proven with a token'
     const tcp = await cli('check', edges, '--from', GATEWAY, '--to', 'internal-tools/admin-panel', '--port', '8080', '--jwt', '{"iss":"x"}');
     expect(tcp.code).toBe(EXIT_USAGE);
     expect(tcp.err).toBe('error: a token is only read from HTTP requests: give a method (and path) with jwt\n');
+  });
+});
+
+describe('representative endpoints count like workloads', () => {
+  const objects = [
+    workload('a', 'app', { ports: [{ port: 8080 }] }),
+    networkPolicy('a', 'app-egress', {
+      podSelector: { matchLabels: { app: 'app' } },
+      policyTypes: ['Egress'],
+      egress: [{ to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'team-b' } }, podSelector: { matchLabels: { app: 'api' } } }], ports: [{ port: 443 }] }],
+    }),
+  ];
+
+  test('an egress peer outside the manifests is a destination: in reach, blast radius and the graph', () => {
+    const r = Reachability.fromManifests(objects, { platformWorkloads: false });
+    expect(r.allowedPaths({ external: false })).toEqual(['a/app -> team-b/[app=api] tcp/443']);
+    expect(r.blastRadius('a/app').direct.map(n => n.node)).toEqual(['team-b/[app=api]']);
+    expect(r.toMermaid()).toContain('["[app=api]"]');
+    expect(r.findings()).toContainEqual({
+      kind: 'assumption', subject: 'team-b/[app=api]',
+      message: 'representative endpoint for pods [app=api] in namespace team-b that NetworkPolicy a/app-egress names but these manifests do not hold; its ServiceAccount is unknown and it is assumed to have a sidecar',
+    });
+  });
+
+  test('widening the peer (another namespace) is new access in the diff', () => {
+    const base = Reachability.fromManifests(objects, { platformWorkloads: false });
+    const wider = JSON.parse(JSON.stringify(objects));
+    wider[1].spec.egress[0].to[0].namespaceSelector = {};
+    const diff = base.diff(Reachability.fromManifests(wider, { platformWorkloads: false }));
+    // `namespaceSelector: {}` may match any namespace: its representative is `*/[app=api]`.
+    expect(diff.changes.map(c => `${c.path} ${c.combined}`)).toEqual(['a/app -> */[app=api] tcp/443 added', 'a/app -> team-b/[app=api] tcp/443 removed']);
+    expect(diff.widened).toBe(1);
   });
 });
