@@ -224,3 +224,15 @@ describe('representative endpoints: what is known of their identity', () => {
     expect(tcp(analyze(team, onHttpbin({ rules: [{ from: [{ source: { principals: ['cluster.local/ns/team-a/sa/client'] } }] }] }))).l7).toBe('unknown');
   });
 });
+
+describe('a DENY on requests without a token (notRequestPrincipals ["*"]): reach says a valid token opens it', () => {
+  test('Istio\'s "require a token" pattern', () => {
+    const r = analyze({
+      apiVersion: 'security.istio.io/v1', kind: 'RequestAuthentication', metadata: { name: 'jwt', namespace: 'foo' },
+      spec: { selector: { matchLabels: { app: 'httpbin' } }, jwtRules: [{ issuer: 'issuer-foo' }] },
+    }, onHttpbin({ action: 'DENY', rules: [{ from: [{ source: { notRequestPrincipals: ['*'] } }] }] }));
+    expect(r.allowedPaths({ source: 'foo/sleep' }).filter(l => l.includes('httpbin tcp'))).toEqual(['foo/sleep -> foo/httpbin tcp/any * * (JWT of issuer-foo)']);
+    expect(get(r, 'foo/sleep', '/').l7).toBe('deny');
+    expect(r.check({ source: 'foo/sleep', destination: 'foo/httpbin', port: 8000, method: 'GET', path: '/', jwt: { iss: 'issuer-foo', sub: 'a' } }).l7).toBe('allow');
+  });
+});

@@ -291,10 +291,14 @@ function summarize(policies: readonly AuthorizationPolicyInfo[], ctx: RequestCon
     const probes = [...tcpProbe, ...requests.map(http => evaluatePolicies(policies, { ...ctx, http }))];
     let shape = c.shape;
     // A rule that reads the token is probed again with a token it asks for, from an issuer the destination accepts.
-    if (c.rule && usesToken(c.rule) && !probes.some(p => p.verdict === 'allow')) {
-      const withToken = tokens.map(t => tokenFor(c.rule!, t)).filter((t): t is Record<string, unknown> => t !== undefined)
+    // A DENY rule on `notRequestPrincipals` can also make a token the key: then any valid token is.
+    const ruleReads = c.rule !== undefined && usesToken(c.rule);
+    if ((ruleReads || policies.some(p => p.rules.some(usesToken))) && !probes.some(p => p.verdict === 'allow')) {
+      const withToken = tokens.map(t => (ruleReads ? tokenFor(c.rule!, t) : t)).filter((t): t is Record<string, unknown> => t !== undefined)
         .flatMap(t => requests.map(http => evaluatePolicies(policies, { ...ctx, http, auth: authOf(t) })));
-      if (withToken.some(p => p.verdict === 'allow')) shape = { ...c.shape, token: tokenRequirement(c.rule) };
+      if (withToken.some(p => p.verdict === 'allow')) {
+        shape = { ...c.shape, token: ruleReads ? tokenRequirement(c.rule!) : `JWT of ${[...new Set(tokens.map(t => String(t.iss)))].join('|')}` };
+      }
       probes.push(...withToken);
     }
     // One admitted sample request proves the family is (at least partly) open; DENY exceptions become caveats.
