@@ -228,7 +228,9 @@ describe('representative endpoints: what is known of their identity', () => {
 describe('a DENY on requests without a token (notRequestPrincipals ["*"]): reach says a valid token opens it', () => {
   test('Istio\'s "require a token" pattern', () => {
     const r = analyze({
-      apiVersion: 'security.istio.io/v1', kind: 'RequestAuthentication', metadata: { name: 'jwt', namespace: 'foo' },
+      apiVersion: 'security.istio.io/v1',
+      kind: 'RequestAuthentication',
+      metadata: { name: 'jwt', namespace: 'foo' },
       spec: { selector: { matchLabels: { app: 'httpbin' } }, jwtRules: [{ issuer: 'issuer-foo' }] },
     }, onHttpbin({ action: 'DENY', rules: [{ from: [{ source: { notRequestPrincipals: ['*'] } }] }] }));
     expect(r.allowedPaths({ source: 'foo/sleep' }).filter(l => l.includes('httpbin tcp'))).toEqual(['foo/sleep -> foo/httpbin tcp/any * * (JWT of issuer-foo)']);

@@ -153,16 +153,17 @@ describe('representative endpoints count like workloads', () => {
     expect(r.blastRadius('a/app').direct.map(n => n.node)).toEqual(['team-b/[app=api]']);
     expect(r.toMermaid()).toContain('["[app=api]"]');
     expect(r.findings()).toContainEqual({
-      kind: 'assumption', subject: 'team-b/[app=api]',
+      kind: 'assumption',
+      subject: 'team-b/[app=api]',
       message: 'representative endpoint for pods [app=api] in namespace team-b that NetworkPolicy a/app-egress names but these manifests do not hold; its ServiceAccount is unknown and it is assumed to have a sidecar',
     });
   });
 
   test('widening the peer (another namespace) is new access in the diff', () => {
-    const base = Reachability.fromManifests(objects, { platformWorkloads: false });
+    const before = Reachability.fromManifests(objects, { platformWorkloads: false });
     const wider = JSON.parse(JSON.stringify(objects));
     wider[1].spec.egress[0].to[0].namespaceSelector = {};
-    const diff = base.diff(Reachability.fromManifests(wider, { platformWorkloads: false }));
+    const diff = before.diff(Reachability.fromManifests(wider, { platformWorkloads: false }));
     // `namespaceSelector: {}` may match any namespace: its representative is `*/[app=api]`.
     expect(diff.changes.map(c => `${c.path} ${c.combined}`)).toEqual(['a/app -> */[app=api] tcp/443 added', 'a/app -> team-b/[app=api] tcp/443 removed']);
     expect(diff.widened).toBe(1);
