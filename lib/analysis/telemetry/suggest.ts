@@ -80,7 +80,8 @@ export function suggestLinks(view: AnalysisView, telemetry: Telemetry, options: 
 
 function draftsFor(calls: ResolvedCall[], threshold: number): Draft[] {
   const { source, destination, transport, port } = { ...calls[0], port: calls[0].port! };
-  const viaService = calls.map(c => c.servicePort).filter((p): p is number => p !== undefined);
+  // A Service port equal to the pod port reads better as the pod port; a different one is kept as observed.
+  const viaService = calls.map(c => c.servicePort).filter((p): p is number => p !== undefined && p !== port);
   const portExpr = transport === 'udp' ? `LinkPort.udp(${port})`
     : viaService.length > 0 && new Set(viaService).size === 1 ? `LinkPort.service(${viaService[0]})` : `LinkPort.tcp(${port})`;
   const requests = calls.filter(c => c.http && c.method && c.path !== undefined);
