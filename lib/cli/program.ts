@@ -7,6 +7,7 @@ import { renderMarkdown, renderText, Section } from '../analysis/report/document
 import { BlastRadiusJson, CheckJson, DiffJson, JSON_SCHEMA_VERSION, ReachJson } from '../analysis/report/json-output';
 import { OUTPUT_SCHEMA } from '../analysis/report/output-schema';
 import { blastSections, diffSections, reachSections } from '../analysis/report/reports';
+import { addTelemetryCommands } from './telemetry-commands';
 
 /** Exit codes, stable for CI. */
 export const EXIT_OK = 0;
@@ -20,6 +21,8 @@ export const EXIT_INTERNAL = 3;
 export interface CliIo {
   readonly stdout: (text: string) => void;
   readonly stderr: (text: string) => void;
+  /** stderr is a terminal: long reads draw progress there. */
+  readonly interactive?: boolean;
 }
 
 interface CommonOptions {
@@ -138,6 +141,10 @@ export async function runCli(args: readonly string[], io: CliIo): Promise<number
       if (opts.out) fs.writeFileSync(opts.out, text);
       else io.stdout(text);
     });
+
+  addTelemetryCommands(program, {
+    ...io, interactive: Boolean(io.interactive), analysisOptions, setExitCode: c => { code = c; },
+  }, EXIT_POLICY_FAILURE);
 
   program.command('schema')
     .description('Print the JSON Schema of --output json')

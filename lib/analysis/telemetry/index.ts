@@ -1,2 +1,2 @@
-export { DeniedCall, PathUsage, Review, SuggestedLink, Suggestion, SuggestOptions } from './types';
-export { Telemetry, TelemetryOptions } from './telemetry';
+export * from './types';
+export * from './telemetry';
