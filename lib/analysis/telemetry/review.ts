@@ -38,7 +38,7 @@ export function reviewAccess(view: AnalysisView, telemetry: Telemetry): Review {
     for (const p of onPorts) {
       const u = usage.get(p)!;
       u.calls.add(a);
-      for (const f of p.requests) {
+      for (const f of requestAtoms(p)) {
         if (call.http && call.method ? familyMatches(f, call.method, call.path) : true) u.families.add(f);
       }
     }
@@ -65,7 +65,7 @@ export function reviewAccess(view: AnalysisView, telemetry: Telemetry): Review {
     const entry: PathUsage = {
       path: pathKey(p),
       calls: u.calls.count,
-      unusedRequests: p.requests.filter(f => !u.families.has(f)),
+      unusedRequests: requestAtoms(p).filter(f => !u.families.has(f)),
       declaredBy: declaredBy(p),
     };
     (u.calls.count > 0 ? used : unused).push(entry);
@@ -85,4 +85,15 @@ export function reviewAccess(view: AnalysisView, telemetry: Telemetry): Review {
 /** The manifests carry no construct paths; the link that opens a workload path is named by its ends. */
 function declaredBy(p: AccessPath): string {
   return `a ServiceLink (or allowFrom) from ${p.source} to ${p.destination} on ${p.protocol}/${p.port}`;
+}
+
+/** `GET,POST /a,/b` → `GET /a`, `GET /b`, `POST /a`, `POST /b`: review reports each method and path. */
+function requestAtoms(p: AccessPath): string[] {
+  const out = new Set<string>();
+  for (const family of p.requests) {
+    const [methods, paths = '*', ...rest] = family.split(' ');
+    const suffix = rest.length > 0 ? ` ${rest.join(' ')}` : '';
+    for (const m of methods.split(',')) for (const path of paths.split(',')) out.add(`${m} ${path}${suffix}`);
+  }
+  return [...out].sort(compareText);
 }
