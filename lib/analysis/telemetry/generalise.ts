@@ -36,18 +36,12 @@ function visit(node: Node, prefix: string, threshold: number, out: string[], roo
   const segs = [...node.children.keys()];
   if (segs.length === 0) return;
   const wide = segs.length >= threshold;
-  if (wide || (!root && segs.some(looksLikeId))) {
-    // Only a pre-existing `*` match (from truncation) or the root widened to any path stays bare.
+  // A `*` segment comes from the store's path cap: that level was already generalised.
+  if (wide || (!root && (segs.includes('*') || segs.some(looksLikeId)))) {
     out.push(root ? '*' : `${prefix}/*`);
     return;
   }
-  for (const seg of segs) {
-    if (seg === '*') {
-      out.push(`${prefix}/*`);
-      continue;
-    }
-    visit(node.children.get(seg)!, `${prefix}/${seg}`, threshold, out, false);
-  }
+  for (const seg of segs) visit(node.children.get(seg)!, `${prefix}/${seg}`, threshold, out, false);
 }
 
 /** Numbers, UUIDs, long hex, `ord-123`-style keys and long opaque tokens. */
