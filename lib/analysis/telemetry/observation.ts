@@ -1,3 +1,5 @@
+import { looksLikeId } from './generalise';
+
 /**
  * What one telemetry record says, before it is matched against the manifests. Internal: the
  * parsers produce it, `resolve.ts` maps it to workloads and ports.
@@ -62,8 +64,8 @@ export interface Aggregate {
   last?: number;
 }
 
-/** Distinct paths kept per (peer pair, port, method) before longer paths are cut to a prefix. */
-export const DEFAULT_MAX_PATHS_PER_GROUP = 1000;
+/** Distinct path shapes kept per (peer pair, port, method) before longer paths are cut to a prefix. */
+export const DEFAULT_MAX_PATHS_PER_GROUP = 200;
 
 /**
  * Folds observations into counts as they stream in. Memory grows with distinct calls, not with
@@ -81,7 +83,9 @@ export class ObservationStore {
     this.records++;
     let path = o.path === undefined ? undefined : cleanPath(o.path);
     const groupKey = JSON.stringify([o.reporter, o.source, o.destination, o.port, o.servicePort, o.transport, o.http, o.l4Only, o.method, o.outcome]);
-    let key = `${groupKey}|${path ?? ''}`;
+    // Requests that differ only by IDs (`/orders/17`, `/orders/18`) share one entry, which keeps
+    // the first concrete path: generalisation turns an ID level into a prefix match anyway.
+    let key = `${groupKey}|${path === undefined ? '' : idShape(path)}`;
     if (path !== undefined && !this.groups.has(key)) {
       const n = this.pathsPerGroup.get(groupKey) ?? 0;
       if (n >= this.maxPathsPerGroup) {
@@ -108,6 +112,11 @@ export class ObservationStore {
   public aggregates(): Aggregate[] {
     return [...this.groups.values()];
   }
+}
+
+/** The path with every ID-like segment after the first replaced by `*`. */
+export function idShape(path: string): string {
+  return path.split('/').map((seg, i) => (i > 1 && looksLikeId(seg) ? '*' : seg)).join('/');
 }
 
 /** Drops the query string and fragment: Istio paths match without them. */

@@ -7,7 +7,7 @@ export interface TelemetryOptions {
   /**
    * Distinct HTTP paths kept per caller, callee, port and method; further paths are cut to
    * their first segment (`/orders/*`), so URLs full of IDs keep memory bounded.
-   * @default 1000
+   * @default 200
    */
   readonly maxPathsPerGroup?: number;
 }
