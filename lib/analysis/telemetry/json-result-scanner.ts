@@ -14,6 +14,7 @@ export class PrometheusResultScanner {
   private lastString: string | undefined;
   private expectingValue = false;
   private capture: string[] | undefined;
+  private captureFrom = 0;
   private captureLine = 0;
   private resultDepth = -1;
   public status: string | undefined;
@@ -24,10 +25,17 @@ export class PrometheusResultScanner {
 
   /** Feeds one line (without its newline). */
   public feed(text: string, line: number): void {
-    for (let i = 0; i < text.length; i++) this.char(text[i], line);
-    if (this.capture) this.capture.push('\n');
+    this.text = text;
+    for (let i = 0; i < text.length; i++) this.char(text[i], line, i);
+    // An element spanning lines keeps the rest of this line; the next line continues from 0.
+    if (this.capture) {
+      this.capture.push(text.slice(this.captureFrom), '\n');
+      this.captureFrom = 0;
+    }
     if (this.inString) this.stringBuf += '\n';
   }
+
+  private text = '';
 
   public end(line: number): void {
     if (this.stack.length > 0 || this.inString) {
@@ -35,8 +43,7 @@ export class PrometheusResultScanner {
     }
   }
 
-  private char(c: string, line: number): void {
-    if (this.capture) this.capture.push(c);
+  private char(c: string, line: number, i: number): void {
     if (this.inString) {
       const keep = !this.capture;
       if (this.escape) {
@@ -69,7 +76,8 @@ export class PrometheusResultScanner {
       case '{':
       case '[':
         if (!this.capture && this.stack.length === this.resultDepth && c === '{') {
-          this.capture = ['{'];
+          this.capture = [];
+          this.captureFrom = i;
           this.captureLine = line;
         }
         this.stack.push(c);
@@ -88,6 +96,7 @@ export class PrometheusResultScanner {
         }
         if (c === ']' && this.stack.length + 1 === this.resultDepth) this.resultDepth = -1;
         if (this.capture && this.stack.length === this.resultDepth) {
+          this.capture.push(this.text.slice(this.captureFrom, i + 1));
           const text = this.capture.join('');
           this.capture = undefined;
           let value: any;
@@ -101,8 +110,12 @@ export class PrometheusResultScanner {
         this.expectingValue = false;
         return;
       }
+      case ' ':
+      case '\t':
+      case '\r':
+        return;
       default:
-        if (!/\s/.test(c)) this.expectingValue = false;
+        this.expectingValue = false;
     }
   }
 

@@ -57,7 +57,7 @@ export type TelemetryFormatName = 'istio-metrics' | 'istio-access-log' | 'hubble
 
 /** One aggregated group of identical observations. */
 export interface Aggregate {
-  readonly observation: Observation;
+  observation: Observation;
   count: number;
   readonly codes: Map<string, number>;
   first?: number;
@@ -84,7 +84,7 @@ export class ObservationStore {
     let path = o.path === undefined ? undefined : cleanPath(o.path);
     const groupKey = JSON.stringify([o.reporter, o.source, o.destination, o.port, o.servicePort, o.transport, o.http, o.l4Only, o.method, o.outcome]);
     // Requests that differ only by IDs (`/orders/17`, `/orders/18`) share one entry, which keeps
-    // the first concrete path: generalisation turns an ID level into a prefix match anyway.
+    // the smallest concrete path: generalisation turns an ID level into a prefix match anyway.
     let key = `${groupKey}|${path === undefined ? '' : idShape(path)}`;
     if (path !== undefined && !this.groups.has(key)) {
       const n = this.pathsPerGroup.get(groupKey) ?? 0;
@@ -101,6 +101,8 @@ export class ObservationStore {
       agg = { observation: { ...o, path, count: 0 }, count: 0, codes: new Map() };
       this.groups.set(key, agg);
     }
+    // The smallest concrete path represents the entry, so the result never depends on record order.
+    if (path !== undefined && agg.observation.path !== undefined && path < agg.observation.path) agg.observation = { ...agg.observation, path };
     agg.count += o.count;
     if (o.code !== undefined) agg.codes.set(o.code, (agg.codes.get(o.code) ?? 0) + o.count);
     if (o.time !== undefined) {

@@ -17,7 +17,13 @@ export function reviewAccess(view: AnalysisView, telemetry: Telemetry): Review {
   const resolution = resolveObservations(view.estate, telemetry._aggregates());
   const declared = view.paths.filter(p => p.verdict === 'allow' && !p.platform && !isExternal(p));
   const usage = new Map<AccessPath, { calls: Evidence; families: Set<string> }>();
-  for (const p of declared) usage.set(p, { calls: new Evidence(), families: new Set() });
+  const declaredByPair = new Map<string, AccessPath[]>();
+  for (const p of declared) {
+    usage.set(p, { calls: new Evidence(), families: new Set() });
+    const key = `${p.source}|${p.destination}|${p.protocol}`;
+    if (!declaredByPair.has(key)) declaredByPair.set(key, []);
+    declaredByPair.get(key)!.push(p);
+  }
   const denied = new Map<string, { kind: string; reason: string; evidence: Evidence }>();
   const deny = (call: ResolvedCall, kind: string, reason: string) => {
     const key = `${call.source.id} -> ${call.destination.id} ${call.transport}/${call.port ?? call.candidates.join('|')}${call.method ? ` ${call.method} ${call.path}` : ''}`;
@@ -33,8 +39,8 @@ export function reviewAccess(view: AnalysisView, telemetry: Telemetry): Review {
     if (a.first !== undefined) first = first === undefined ? a.first : Math.min(first, a.first);
     if (a.last !== undefined) last = last === undefined ? a.last : Math.max(last, a.last);
     const ports = call.port !== undefined ? [call.port] : call.candidates;
-    const onPorts = declared.filter(p => p.source === call.source.id && p.destination === call.destination.id
-      && p.protocol === call.transport && ports.some(port => inRange(p.port, port)));
+    const onPorts = (declaredByPair.get(`${call.source.id}|${call.destination.id}|${call.transport}`) ?? [])
+      .filter(p => ports.some(port => inRange(p.port, port)));
     for (const p of onPorts) {
       const u = usage.get(p)!;
       u.calls.add(a);

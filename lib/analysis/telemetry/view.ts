@@ -11,10 +11,23 @@ export interface AnalysisView {
   readonly check: (q: AccessQuery) => AccessCheck;
 }
 
+// Looked up once per observed call: index the allowed paths by pair and protocol once per analysis.
+const ALLOWED_INDEX = new WeakMap<readonly AccessPath[], Map<string, AccessPath[]>>();
+
 /** Allowed paths between these two workloads on this port. */
 export function allowedOn(view: AnalysisView, source: string, destination: string, protocol: string, port: number): AccessPath[] {
-  return view.paths.filter(p => p.verdict === 'allow' && p.source === source && p.destination === destination
-    && p.protocol === protocol && inRange(p.port, port));
+  let index = ALLOWED_INDEX.get(view.paths);
+  if (!index) {
+    index = new Map();
+    for (const p of view.paths) {
+      if (p.verdict !== 'allow') continue;
+      const key = `${p.source}|${p.destination}|${p.protocol}`;
+      if (!index.has(key)) index.set(key, []);
+      index.get(key)!.push(p);
+    }
+    ALLOWED_INDEX.set(view.paths, index);
+  }
+  return (index.get(`${source}|${destination}|${protocol}`) ?? []).filter(p => inRange(p.port, port));
 }
 
 export function inRange(range: string, port: number): boolean {
