@@ -53,9 +53,15 @@ function writeMetrics(file: string, calls: ReturnType<typeof estate>['calls']): 
   calls.forEach((c, i) => {
     for (const [k, code] of ['200', '404', '503'].entries()) {
       const metric = {
-        reporter: 'destination', source_workload: c.from.name, source_workload_namespace: c.from.namespace,
-        source_principal: `spiffe://cluster.local/ns/${c.from.namespace}/sa/${c.from.name}`, destination_workload: c.to.name,
-        destination_workload_namespace: c.to.namespace, destination_service_name: c.to.name, request_protocol: 'http', response_code: code,
+        reporter: 'destination',
+        source_workload: c.from.name,
+        source_workload_namespace: c.from.namespace,
+        source_principal: `spiffe://cluster.local/ns/${c.from.namespace}/sa/${c.from.name}`,
+        destination_workload: c.to.name,
+        destination_workload_namespace: c.to.namespace,
+        destination_service_name: c.to.name,
+        request_protocol: 'http',
+        response_code: code,
       };
       fs.writeSync(fd, `${i === 0 && k === 0 ? '' : ',\n'}{"metric":${JSON.stringify(metric)},"value":[1795340800,"${(i % 997) + 1}"]}`);
     }
@@ -70,10 +76,18 @@ function writeAccessLog(file: string, calls: ReturnType<typeof estate>['calls'])
   for (let i = 0; i < LOG_LINES; i++) {
     const c = calls[i % calls.length];
     buffer.push(JSON.stringify({
-      start_time: new Date(Date.UTC(2026, 10, 20) + i * 600).toISOString(), method: i % 3 === 0 ? 'POST' : 'GET',
-      path: `/api/orders/${i % 5000}?page=${i % 7}`, protocol: 'HTTP/1.1', response_code: 200, response_code_details: 'via_upstream',
-      upstream_cluster: `outbound|8080||${c.to.name}.${c.to.namespace}.svc.cluster.local`, upstream_host: '10.1.2.3:8080',
-      downstream_remote_address: '10.1.2.4:51000', request_id: `req-${i}`, pod_name: `${c.from.name}-7c9d5b8f4d-q8x2m`, pod_namespace: c.from.namespace,
+      start_time: new Date(Date.UTC(2026, 10, 20) + i * 600).toISOString(),
+      method: i % 3 === 0 ? 'POST' : 'GET',
+      path: `/api/orders/${i % 5000}?page=${i % 7}`,
+      protocol: 'HTTP/1.1',
+      response_code: 200,
+      response_code_details: 'via_upstream',
+      upstream_cluster: `outbound|8080||${c.to.name}.${c.to.namespace}.svc.cluster.local`,
+      upstream_host: '10.1.2.3:8080',
+      downstream_remote_address: '10.1.2.4:51000',
+      request_id: `req-${i}`,
+      pod_name: `${c.from.name}-7c9d5b8f4d-q8x2m`,
+      pod_namespace: c.from.namespace,
     }));
     if (buffer.length === 10000) {
       fs.writeSync(fd, buffer.join('\n') + '\n');

@@ -1,5 +1,6 @@
 import * as fs from 'fs';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { addTelemetryCommands } from './telemetry-commands';
 import { AnalysisInputError } from '../analysis/estate/errors';
 import { renderSvg } from '../analysis/graph/svg';
 import { Reachability, ReachabilityOptions } from '../analysis/reachability';
@@ -7,7 +8,6 @@ import { renderMarkdown, renderText, Section } from '../analysis/report/document
 import { BlastRadiusJson, CheckJson, DiffJson, JSON_SCHEMA_VERSION, ReachJson } from '../analysis/report/json-output';
 import { OUTPUT_SCHEMA } from '../analysis/report/output-schema';
 import { blastSections, diffSections, reachSections } from '../analysis/report/reports';
-import { addTelemetryCommands } from './telemetry-commands';
 
 /** Exit codes, stable for CI. */
 export const EXIT_OK = 0;

@@ -33,7 +33,11 @@ export function addTelemetryCommands(program: Command, ctx: TelemetryCommandCont
     .addOption(new Option('-o, --output <format>', 'output format').choices(['typescript', 'json']).default('typescript'))
     .action((opts: any) => {
       const { reach, telemetry } = load(ctx, opts);
-      const s = reach.suggest(telemetry, { pathThreshold: opts.pathThreshold, includeDenied: Boolean(opts.includeDenied), importFrom: opts.importFrom });
+      const s = reach.suggest(telemetry, {
+        pathThreshold: opts.pathThreshold,
+        includeDenied: Boolean(opts.includeDenied),
+        importFrom: opts.importFrom,
+      });
       if (opts.output === 'json') ctx.stdout(JSON.stringify({ schemaVersion: JSON_SCHEMA_VERSION, command: 'suggest', ...jsonOf(s) }, null, 2) + '\n');
       else ctx.stdout(s.code);
     });

@@ -15,6 +15,7 @@ export class PrometheusResultScanner {
   private expectingValue = false;
   private capture: string[] | undefined;
   private captureFrom = 0;
+  private text = '';
   private captureLine = 0;
   private resultDepth = -1;
   public status: string | undefined;
@@ -35,7 +36,6 @@ export class PrometheusResultScanner {
     if (this.inString) this.stringBuf += '\n';
   }
 
-  private text = '';
 
   public end(line: number): void {
     if (this.stack.length > 0 || this.inString) {

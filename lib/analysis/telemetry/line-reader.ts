@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import { StringDecoder } from 'string_decoder';
 
-const CHUNK = 1 << 20;
+const CHUNK = 1024 * 1024;
 
 /** Called every ~16 MB read, with bytes read so far and the file size. */
 export type ProgressCallback = (file: string, bytesRead: number, totalBytes: number) => void;

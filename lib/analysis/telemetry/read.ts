@@ -1,14 +1,14 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { AnalysisInputError } from '../estate/errors';
 import { TelemetryInputError } from './errors';
+import { hubbleLineToObservation } from './hubble';
 import { accessLogLineToObservation } from './istio-access-log';
 import { metricSeriesToObservation } from './istio-metrics';
-import { hubbleLineToObservation } from './hubble';
 import { PrometheusResultScanner } from './json-result-scanner';
 import { ProgressCallback, readLines } from './line-reader';
 import { Aggregate, Observation, ObservationStore, TelemetryFormatName } from './observation';
 import { Telemetry, TelemetryOptions } from './telemetry';
+import { AnalysisInputError } from '../estate/errors';
 
 type Lines = Iterable<{ text: string; line: number }>;
 

@@ -1,5 +1,6 @@
-import { Estate, Workload } from '../estate/model';
 import { Aggregate, ObservedEnd, Outcome, TelemetryFormatName } from './observation';
+import { Estate, Workload } from '../estate/model';
+import { compareText } from '../order';
 
 /** A call between two workloads of the manifests, with the pod port it reached. */
 export interface ResolvedCall {
@@ -93,16 +94,26 @@ export function resolveObservations(estate: Estate, aggregates: readonly Aggrega
       if (candidates.length === 0) { skip(`${destination.id} declares no ${o.transport.toUpperCase()} port`, a); continue; }
     }
     calls.push({
-      source, destination, port, candidates: port === undefined ? candidates : [],
+      source,
+      destination,
+      port,
+      candidates: port === undefined ? candidates : [],
       servicePort: o.servicePort ? o.port : undefined,
-      transport: o.transport, http: o.http, l4Only: Boolean(o.l4Only), method: o.method, path: o.path,
-      outcome: o.outcome, reporter: o.reporter, format: o.format, aggregate: a,
+      transport: o.transport,
+      http: o.http,
+      l4Only: Boolean(o.l4Only),
+      method: o.method,
+      path: o.path,
+      outcome: o.outcome,
+      reporter: o.reporter,
+      format: o.format,
+      aggregate: a,
     });
   }
   return {
     calls,
     outside,
-    unattributed: [...unattributed.entries()].map(([reason, v]) => ({ reason, ...v })).sort((x, y) => (x.reason < y.reason ? -1 : x.reason > y.reason ? 1 : 0)),
+    unattributed: [...unattributed.entries()].map(([reason, v]) => ({ reason, ...v })).sort((x, y) => compareText(x.reason, y.reason)),
   };
 }
 
@@ -137,7 +148,9 @@ class WorkloadFinder {
   public candidatePorts(w: Workload, transport: string, service?: string): number[] {
     const declared = w.ports.filter(c => c.protocol === transport).map(c => c.port);
     const s = service ? this.estate.services.find(x => x.namespace === w.namespace && x.name === service) : undefined;
-    const viaService = s ? s.ports.filter(p => p.protocol === transport).map(p => this.targetPort(w, s.name, p.port)).filter((p): p is number => p !== undefined) : [];
+    const viaService = s
+      ? s.ports.filter(p => p.protocol === transport).map(p => this.targetPort(w, s.name, p.port)).filter((p): p is number => p !== undefined)
+      : [];
     return [...new Set(viaService.length > 0 ? viaService : declared)].sort((a, b) => a - b);
   }
 

@@ -1,4 +1,3 @@
-import { pathKey } from '../paths/format';
 import { compareText } from '../order';
 import { AccessPath } from '../types';
 import { Evidence, windowText } from './evidence';
@@ -6,6 +5,7 @@ import { resolveObservations, ResolvedCall } from './resolve';
 import { Telemetry } from './telemetry';
 import { DeniedCall, PathUsage, Review } from './types';
 import { admits, AnalysisView, familyMatches, inRange } from './view';
+import { pathKey } from '../paths/format';
 
 const isExternal = (p: AccessPath) => p.source.startsWith('external (') || p.destination.startsWith('internet (') || p.destination.startsWith('cidr ');
 

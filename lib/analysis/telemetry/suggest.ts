@@ -106,8 +106,12 @@ function draftsFor(calls: ResolvedCall[], threshold: number): Draft[] {
   // Records without method/path (metrics, L4 flows) of this port add to the first link's evidence.
   const blind = calls.filter(c => !(c.http && c.method && c.path !== undefined));
   const out: Draft[] = [...byMethods.values()].map(g => ({
-    from: source, to: destination, ports: [portExpr], methods: g.methods,
-    paths: g.paths.includes('*') ? undefined : g.paths.sort(), evidence: g.evidence,
+    from: source,
+    to: destination,
+    ports: [portExpr],
+    methods: g.methods,
+    paths: g.paths.includes('*') ? undefined : g.paths.sort(),
+    evidence: g.evidence,
   }));
   for (const c of blind) out[0].evidence.add(c.aggregate);
   return out;
@@ -128,7 +132,8 @@ function merge(drafts: Draft[]): Draft[] {
   }
   return [...byKey.values()].map(d => ({ ...d, ports: [...new Set(d.ports)].sort(comparePortExpr) }))
     .sort((x, y) => compareText(x.from.id, y.from.id) || compareText(x.to.id, y.to.id)
-      || compareText(JSON.stringify(x.methods ?? []), JSON.stringify(y.methods ?? [])) || compareText(JSON.stringify(x.paths ?? []), JSON.stringify(y.paths ?? [])));
+      || compareText(JSON.stringify(x.methods ?? []), JSON.stringify(y.methods ?? []))
+      || compareText(JSON.stringify(x.paths ?? []), JSON.stringify(y.paths ?? [])));
 }
 
 function mergeEvidence(into: Evidence, from: Evidence): void {

@@ -1,9 +1,9 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { TELEMETRY } from './support';
 import { EXIT_OK, EXIT_POLICY_FAILURE, EXIT_USAGE, runCli } from '../../../lib/cli/program';
 import { referenceApp, writeAppYaml } from '../support/app-yaml';
-import { TELEMETRY } from './support';
 
 const full = writeAppYaml(referenceApp().app, 'review');
 const fixtures = path.join(__dirname, '..', 'fixtures', 'reference');

@@ -4,8 +4,8 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { Reachability, Telemetry } from '../../../lib';
-import { accessLogLineToObservation } from '../../../lib/analysis/telemetry/istio-access-log';
 import { hubbleLineToObservation } from '../../../lib/analysis/telemetry/hubble';
+import { accessLogLineToObservation } from '../../../lib/analysis/telemetry/istio-access-log';
 import { metricSeriesToObservation } from '../../../lib/analysis/telemetry/istio-metrics';
 import { conventionManifests } from '../support/convention-manifests';
 import { REFERENCE_ESTATE } from '../support/reference-estate';
@@ -38,9 +38,15 @@ describe('Istio standard metrics (Prometheus /api/v1/query vector)', () => {
   });
 
   test('the streaming scanner copes with braces and escaped quotes inside strings, and truncated files', () => {
-    const text = JSON.stringify({ status: 'success', data: { resultType: 'vector', result: [
-      series({ request_protocol: 'http', note: 'a "quoted" {brace} ] value\\' }),
-    ] } }, null, 1);
+    const text = JSON.stringify({
+      status: 'success',
+      data: {
+        resultType: 'vector',
+        result: [
+          series({ request_protocol: 'http', note: 'a "quoted" {brace} ] value\\' }),
+        ],
+      },
+    }, null, 1);
     expect(Telemetry.fromText(text, 'odd.json').records).toBe(1);
     expect(() => Telemetry.fromText(text.slice(0, text.length - 10), 'cut.json')).toThrow(/^cut\.json:\d+: the Prometheus response ends before its JSON is complete/);
   });
@@ -48,15 +54,30 @@ describe('Istio standard metrics (Prometheus /api/v1/query vector)', () => {
 
 describe('Istio JSON access logs', () => {
   const entry = (fields: object) => JSON.stringify({
-    start_time: '2026-11-20T10:00:00.000Z', method: 'GET', path: '/orders/7?x=1', protocol: 'HTTP/1.1', response_code: 200, response_code_details: 'via_upstream',
-    upstream_cluster: 'outbound|8080||order-service.production.svc.cluster.local', upstream_host: '10.0.0.9:8080', downstream_remote_address: '10.0.0.5:4000',
-    pod_name: 'api-gateway-7c9d5b8f4d-q8x2m', pod_namespace: 'production', ...fields,
+    start_time: '2026-11-20T10:00:00.000Z',
+    method: 'GET',
+    path: '/orders/7?x=1',
+    protocol: 'HTTP/1.1',
+    response_code: 200,
+    response_code_details: 'via_upstream',
+    upstream_cluster: 'outbound|8080||order-service.production.svc.cluster.local',
+    upstream_host: '10.0.0.9:8080',
+    downstream_remote_address: '10.0.0.5:4000',
+    pod_name: 'api-gateway-7c9d5b8f4d-q8x2m',
+    pod_namespace: 'production',
+    ...fields,
   });
 
   test('outbound: the reporting pod calls the Service host on a Service port', () => {
     expect(accessLogLineToObservation(entry({}), 'a:1')).toMatchObject({
-      reporter: 'source', source: { pod: 'api-gateway-7c9d5b8f4d-q8x2m', namespace: 'production' },
-      destination: { service: 'order-service', namespace: 'production' }, port: 8080, servicePort: true, http: true, method: 'GET', path: '/orders/7?x=1',
+      reporter: 'source',
+      source: { pod: 'api-gateway-7c9d5b8f4d-q8x2m', namespace: 'production' },
+      destination: { service: 'order-service', namespace: 'production' },
+      port: 8080,
+      servicePort: true,
+      http: true,
+      method: 'GET',
+      path: '/orders/7?x=1',
     });
   });
 
@@ -104,11 +125,21 @@ describe('Istio JSON access logs', () => {
 
 describe('Cilium Hubble flows (hubble observe -o json)', () => {
   const endpoint = (ns: string, name: string) => ({ ID: 1, identity: 2, namespace: ns, labels: [`k8s:app.kubernetes.io/name=${name}`, `k8s:io.kubernetes.pod.namespace=${ns}`], pod_name: `${name}-abc-def`, workloads: [{ name, kind: 'Deployment' }] });
-  const flow = (fields: object) => JSON.stringify({ flow: {
-    time: '2026-11-21T08:00:00.123456789Z', verdict: 'FORWARDED', IP: { source: '10.0.0.1', destination: '10.0.0.2', ipVersion: 'IPv4' },
-    l4: { TCP: { source_port: 50000, destination_port: 5432, flags: { SYN: true } } }, source: endpoint('production', 'api-server'),
-    destination: endpoint('production', 'database'), Type: 'L3_L4', traffic_direction: 'EGRESS', is_reply: false, ...fields,
-  }, node_name: 'node-1' });
+  const flow = (fields: object) => JSON.stringify({
+    flow: {
+      time: '2026-11-21T08:00:00.123456789Z',
+      verdict: 'FORWARDED',
+      IP: { source: '10.0.0.1', destination: '10.0.0.2', ipVersion: 'IPv4' },
+      l4: { TCP: { source_port: 50000, destination_port: 5432, flags: { SYN: true } } },
+      source: endpoint('production', 'api-server'),
+      destination: endpoint('production', 'database'),
+      Type: 'L3_L4',
+      traffic_direction: 'EGRESS',
+      is_reply: false,
+      ...fields,
+    },
+    node_name: 'node-1',
+  });
 
   test('a SYN is one connection; ACKs and replies are not counted again', () => {
     expect(hubbleLineToObservation(flow({}), 'h:1')).toMatchObject({ transport: 'tcp', port: 5432, http: false, l4Only: true, source: { workload: 'api-server', namespace: 'production' } });

@@ -3,11 +3,11 @@
 // to the same access, and review finds exactly the links the telemetry left out.
 import * as fs from 'fs';
 import * as path from 'path';
+import { evaluateGenerated, referenceWithoutLinks, TELEMETRY, typeCheckGenerated } from './support';
 import { Reachability, Telemetry } from '../../../lib';
 import { referenceApp } from '../support/app-yaml';
 import { conventionManifests } from '../support/convention-manifests';
 import { REFERENCE_ESTATE } from '../support/reference-estate';
-import { evaluateGenerated, referenceWithoutLinks, TELEMETRY, typeCheckGenerated } from './support';
 
 const telemetry = (file: string) => Telemetry.fromFiles([path.join(TELEMETRY, file)]);
 const declared = Reachability.fromApp(referenceApp().app);

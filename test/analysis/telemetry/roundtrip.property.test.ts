@@ -4,9 +4,9 @@
 // exactly those links as unused.
 import { App } from 'cdk8s';
 import * as fc from 'fast-check';
+import { evaluateGenerated } from './support';
 import { IZeroTrustWorkload, LinkPort, Reachability, ServiceLink, Telemetry, ZeroTrustNamespace, ZeroTrustWorkload } from '../../../lib';
 import { deploymentFor } from '../support/objects';
-import { evaluateGenerated } from './support';
 
 const NUM_RUNS = Number(process.env.ZT_PROPERTY_RUNS ?? 25);
 const NAMESPACES = ['alpha', 'beta'];
@@ -64,13 +64,17 @@ function build(spec: Spec, format: Format, withLinks: boolean): Built {
     const http = format === 'istio-metrics' ? undefined : l.http;
     if (withLinks) {
       new ServiceLink(namespaces[0], `link${k}`, {
-        from: ws[from], to: ws[to],
+        from: ws[from],
+        to: ws[to],
         ports: chosen.map(p => (viaService ? LinkPort.service(p + 10000) : LinkPort.tcp(p))),
         http: http && { methods: http.methods, paths: http.paths },
       });
     }
     calls.push(chosen.map(p => ({
-      from: ws[from], to: ws[to], port: p, servicePort: viaService ? p + 10000 : undefined,
+      from: ws[from],
+      to: ws[to],
+      port: p,
+      servicePort: viaService ? p + 10000 : undefined,
       requests: http && http.methods.flatMap(m => samplePaths(http.paths).map(path => [m, path] as [string, string])),
     })));
     observed.push(l.observed);
@@ -80,7 +84,9 @@ function build(spec: Spec, format: Format, withLinks: boolean): Built {
   spec.workloads.forEach((w, i) => {
     if (!w.service) return;
     pods.push({
-      apiVersion: 'v1', kind: 'Service', metadata: { name: ws[i].name, namespace: ws[i].namespace },
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: { name: ws[i].name, namespace: ws[i].namespace },
       spec: { selector: ws[i].podLabels, ports: w.ports.map(p => ({ name: `p${p}`, port: p + 10000, targetPort: p, protocol: 'TCP' })) },
     });
   });
@@ -116,8 +122,12 @@ function telemetryOf(calls: DeclaredCall[], format: Format): Telemetry {
     } else {
       series.push({
         metric: {
-          source_workload: c.from.name, source_workload_namespace: c.from.namespace, destination_workload: c.to.name,
-          destination_workload_namespace: c.to.namespace, request_protocol: 'tcp', destination_port: String(c.port),
+          source_workload: c.from.name,
+          source_workload_namespace: c.from.namespace,
+          destination_workload: c.to.name,
+          destination_workload_namespace: c.to.namespace,
+          request_protocol: 'tcp',
+          destination_port: String(c.port),
         },
         value: [1795340800, '3'],
       });

@@ -1,13 +1,14 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { App } from 'cdk8s';
+import * as constructs from 'constructs';
 import * as ts from 'typescript';
 import { deployAndAdopt } from '../../../examples/reference/scenario';
+import * as library from '../../../lib';
 import { IZeroTrustWorkload, ZeroTrustNamespace } from '../../../lib';
 import { REFERENCE_WORKLOADS } from '../support/reference-estate';
 
 export const TELEMETRY = path.join(__dirname, '..', 'fixtures', 'telemetry');
-const LIB = path.join(__dirname, '..', '..', '..', 'lib');
 
 /** The reference scenario's namespaces and workloads as the example deploys them, with no link yet. */
 export function referenceWithoutLinks(): { app: App; workloads: { [id: string]: IZeroTrustWorkload } } {
@@ -29,7 +30,11 @@ export function referenceWithoutLinks(): { app: App; workloads: { [id: string]: 
 export function evaluateGenerated(code: string): any {
   const js = ts.transpileModule(code, { compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2020 } }).outputText;
   const exports: any = {};
-  const requireShim = (m: string) => (m === 'cdk8s-zero-trust' ? require(LIB) : require(m));
+  const modules: { [name: string]: unknown } = { 'cdk8s-zero-trust': library, 'constructs': constructs };
+  const requireShim = (m: string) => {
+    if (!(m in modules)) throw new Error(`generated code imports an unexpected module: ${m}`);
+    return modules[m];
+  };
   new Function('require', 'exports', js)(requireShim, exports);
   return exports;
 }
@@ -40,8 +45,14 @@ export function typeCheckGenerated(code: string, dir: string): string[] {
   const file = path.join(dir, 'observed-links.ts');
   fs.writeFileSync(file, code);
   const program = ts.createProgram([file], {
-    strict: true, noUnusedLocals: true, noEmit: true, target: ts.ScriptTarget.ES2020,
-    module: ts.ModuleKind.CommonJS, moduleResolution: ts.ModuleResolutionKind.Node10, skipLibCheck: true, ignoreDeprecations: '6.0',
+    strict: true,
+    noUnusedLocals: true,
+    noEmit: true,
+    target: ts.ScriptTarget.ES2020,
+    module: ts.ModuleKind.CommonJS,
+    moduleResolution: ts.ModuleResolutionKind.Node10,
+    skipLibCheck: true,
+    ignoreDeprecations: '6.0',
     types: ['node'],
   } as ts.CompilerOptions);
   return ts.getPreEmitDiagnostics(program).map(d => ts.flattenDiagnosticMessageText(d.messageText, '\n'));
