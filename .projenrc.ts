@@ -73,7 +73,7 @@ const project = new cdk8s.ConstructLibraryCdk8s({
     devdirs: ['test', 'examples', 'bench', 'scripts', '.projenrc.ts', 'projenrc'],
     ignorePatterns: ['lib/imports/**'],
   },
-  gitignore: ['/dist/', '/out/', '/dist-pkg/', '/.bench/'],
+  gitignore: ['/dist/', '/out/', '/dist-pkg/', '/.bench/', '/.generated/'],
   npmIgnoreOptions: { ignorePatterns: ['/examples/', '/bench/', '/scripts/', '/crds/', '/dist/'] },
 });
 
