@@ -60,6 +60,8 @@ const cases: [string, () => void, string][] = [
     '[production/link] http.paths has "v1/charges", which is not an exact, prefix or suffix path. Fix: start the path with "/" (exact "/v1/charges" or prefix "/orders/*"), or use a suffix such as "*.json"; "*" alone is refused because it matches every path.'],
   ['path matching everything', link([LinkPort.tcp(8080)], { paths: ['*'] }),
     '[production/link] http.paths has "*", which is not an exact, prefix or suffix path. Fix: start the path with "/" (exact "/v1/charges" or prefix "/orders/*"), or use a suffix such as "*.json"; "*" alone is refused because it matches every path.'],
+  ['prefix path "/*", which matches every path', link([LinkPort.tcp(8080)], { methods: ['GET'], paths: ['/v1/charges', '/*'] }),
+    '[production/link] http.paths has "/*", which matches every path like "*". Fix: list the path prefixes the client calls (e.g. "/orders/*"), or omit "paths" if it may call any path.'],
   ['wildcard inside a path', link([LinkPort.tcp(8080)], { paths: ['/orders/*/items'] }),
     '[production/link] http.paths has "/orders/*/items", which is not an exact, prefix or suffix path. Fix: start the path with "/" (exact "/v1/charges" or prefix "/orders/*"), or use a suffix such as "*.json"; "*" alone is refused because it matches every path.'],
   ['empty method list', link([LinkPort.tcp(8080)], { methods: [] }),
