@@ -218,7 +218,8 @@ function guardedRangesOf(egress: ExternalEgressBase): RangeWithExcepts[] {
  */
 function checkUnionCoverage(egress: ExternalEgressBase): void {
   if (guardedRangesOf(egress).length === 0) return;
-  const siblings = [...ZeroTrustRegistry.of(egress).edges(AddressEgress), ...ZeroTrustRegistry.of(egress).edges(HostEgress)]
+  const declared: ExternalEgressBase[] = [...ZeroTrustRegistry.of(egress).edges(AddressEgress), ...ZeroTrustRegistry.of(egress).edges(HostEgress)];
+  const siblings = declared
     .filter(e => e !== egress && e.from.namespace === egress.from.namespace && e.from.name === egress.from.name)
     .concat([egress]);
   const l4 = (p: ExternalPortIntent) => `${p.transport}/${p.port}`;

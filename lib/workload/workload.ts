@@ -4,6 +4,7 @@ import { Construct, IConstruct } from 'constructs';
 import { AdoptedWorkloadProps } from './adopted';
 import { ServicePortMapping, WorkloadPort } from './ports';
 import { zeroTrustError } from '../errors';
+import { assertNoDuplicateServicePort } from '../link/resolve-ports';
 import { ServiceLink, ServiceLinkOptions } from '../link/service-link';
 import { TransportProtocol, ZeroTrustMode } from '../model/intent';
 import { ZeroTrustRegistry } from '../model/registry';
@@ -153,7 +154,7 @@ export class ZeroTrustWorkload extends Construct implements IZeroTrustWorkload {
     const adopted = (props as AdoptedWorkloadProps).adopted;
     this.portSource = adopted?.ports ?? (() => props.ports ?? []);
     this.declaredServicePorts = adopted?.servicePorts ?? (() => props.servicePorts ?? []);
-    checkPorts(this, this.ports, this.servicePorts);
+    checkPorts(this, this, this.ports, this.servicePorts);
     this.serviceAccount = adopted?.serviceAccount ?? new kplus.ServiceAccount(this, 'ServiceAccount', {
       metadata: { name: this.serviceAccountName },
       automountToken: false,
@@ -210,14 +211,14 @@ class ReferencedWorkload extends Construct implements IZeroTrustWorkload {
     this.principal = `${trustDomain}/ns/${attrs.namespace}/sa/${attrs.serviceAccountName}`;
     this.ports = [...(attrs.ports ?? [])];
     this.servicePorts = [...(attrs.servicePorts ?? [])];
-    checkPorts(this, this.ports, this.servicePorts);
+    checkPorts(this, this, this.ports, this.servicePorts);
   }
 }
 
 const PORT_NAME = /^(?=.*[a-z])[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
 /** Refuses ports that Kubernetes would reject or that make names ambiguous. */
-export function checkPorts(scope: IConstruct, ports: WorkloadPort[], servicePorts: ServicePortMapping[]): void {
+export function checkPorts(scope: IConstruct, owner: { namespace: string; name: string }, ports: WorkloadPort[], servicePorts: ServicePortMapping[]): void {
   const names = new Set<string>();
   for (const p of ports) {
     assertPortNumber(scope, 'container port', p.number);
@@ -234,6 +235,7 @@ export function checkPorts(scope: IConstruct, ports: WorkloadPort[], servicePort
   }
   for (const sp of servicePorts) {
     assertPortNumber(scope, 'Service port', sp.port);
+    assertNoDuplicateServicePort(scope, owner, servicePorts.filter(other => other.port === sp.port));
     checkProtocol(scope, sp.protocol);
     if (sp.targetPort !== undefined) assertPortNumber(scope, 'Service targetPort', sp.targetPort);
     if (sp.targetPortName !== undefined && !names.has(sp.targetPortName)) {

@@ -66,8 +66,34 @@ const cases: [string, () => void, string][] = [
     '[production/link] http.paths has "/orders/*/items", which is not an exact, prefix or suffix path. Fix: start the path with "/" (exact "/v1/charges" or prefix "/orders/*"), or use a suffix such as "*.json"; "*" alone is refused because it matches every path.'],
   ['empty method list', link([LinkPort.tcp(8080)], { methods: [] }),
     '[production/link] http.methods is an empty list. Fix: list at least one method, or omit "methods" to allow any method.'],
-  ['HTTP rules on a UDP port', link([LinkPort.udp(8080)], { methods: ['GET'] }),
-    '[production/link] HTTP rules are set but port UDP/8080 is not TCP. Fix: use TCP ports with http, or drop http for UDP ports.'],
+  ['HTTP rules on a UDP port', link([LinkPort.udpRange(5000, 5001)], { methods: ['GET'] }),
+    '[production/link] HTTP rules are set but port UDP/5000-5001 is not TCP. Fix: use TCP ports with http, or drop http for UDP ports.'],
+  ['a pod port the server does not listen on, where its Service has that port', () => {
+    const { app, ns, client } = setting();
+    const web = ns.addWorkload('web', { ports: [{ number: 8080, name: 'http' }], servicePorts: [{ port: 80, targetPort: 8080 }] });
+    web.allowFrom(client, { ports: [LinkPort.tcp(80)] });
+    synthApp(app);
+  }, '[production/web/AllowFrom-production-checkout-api] port TCP/80 is not a container port of production/web, so the link would open a port its pods do not listen on. Fix: use LinkPort.service(80), which the Service forwards to pod port 8080.'],
+  ['a pod port the server does not listen on', link([LinkPort.tcp(9090)]),
+    '[production/link] port TCP/9090 is not a container port of production/payment-service, so the link would open a port its pods do not listen on. Fix: use one of its container ports (TCP/8080, TCP/8443), or declare the port on the workload.'],
+  ['a UDP pod port where the server listens on TCP only', link([LinkPort.udp(8080)]),
+    '[production/link] port UDP/8080 is not a container port of production/payment-service, so the link would open a port its pods do not listen on. Fix: use one of its container ports (TCP/8080, TCP/8443), or declare the port on the workload.'],
+  ['a Service port that forwards to no container port', () => {
+    const { app, ns, client } = setting();
+    const web = ns.addWorkload('web', { ports: [{ number: 8080, name: 'http' }], servicePorts: [{ port: 80, targetPort: 9000 }] });
+    web.allowFrom(client, { ports: [LinkPort.service(80)] });
+    synthApp(app);
+  }, '[production/web/AllowFrom-production-checkout-api] Service port 80 of production/web forwards to pod port TCP/9000, which is not one of its container ports (TCP/8080). Fix: point the Service port at a container port, or declare the container port on the workload.'],
+  ['a Service port declared twice', () => setting().ns.addWorkload('web', { ports: [{ number: 8080 }, { number: 9090 }], servicePorts: [{ port: 80, targetPort: 8080 }, { port: 80, targetPort: 9090 }] }),
+    '[production/web] Service port TCP/80 of production/web is declared twice, so it is ambiguous which pod port it forwards to. Fix: declare each Service port and protocol once (across every Service passed to the workload).'],
+  ['an adopted Service port declared twice across two Services', () => {
+    const { app, ns, client } = setting();
+    const api = new kplus.Deployment(ns, 'api', { metadata: { name: 'api' }, containers: [{ image: 'api', ports: [{ number: 8080 }, { number: 9090 }] }] });
+    const a = new kplus.Service(ns, 'api-a', { metadata: { name: 'api-a' }, ports: [{ port: 80, targetPort: 8080 }] });
+    const b = new kplus.Service(ns, 'api-b', { metadata: { name: 'api-b' }, ports: [{ port: 80, targetPort: 9090 }] });
+    ns.adopt(api, { services: [a, b] }).allowFrom(client, { ports: [LinkPort.service(80)] });
+    synthApp(app);
+  }, '[production/api/ZeroTrustWorkload] Service port TCP/80 of production/api is declared twice, so it is ambiguous which pod port it forwards to. Fix: declare each Service port and protocol once (across every Service passed to the workload).'],
   ['link with no ports (would admit every port)', link([]),
     '[production/link] link production/checkout-api -> production/payment-service has no ports, which would admit every port. Fix: list the ports the client calls, e.g. ports: [LinkPort.tcp(8080)].'],
   ['empty pod labels (would admit every source)', () => {
