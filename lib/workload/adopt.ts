@@ -2,6 +2,7 @@ import { ApiObject, Chart, JsonPatch } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { IConstruct } from 'constructs';
 import { AdoptedWorkloadProps } from './adopted';
+import { adoptedName } from './adopted-name';
 import { ServicePortMapping, WorkloadPort } from './ports';
 import { WORKLOAD_NAME_LABEL, ZeroTrustWorkload } from './workload';
 import { zeroTrustError } from '../errors';
@@ -12,7 +13,7 @@ import { NamespaceIdentity } from '../namespace/lookup';
 export interface AdoptOptions {
   /**
    * Workload name.
-   * @default - the adopted resource's `metadata.name`
+   * @default - the adopted resource's `metadata.name`, or else its construct id (never the name cdk8s generates from the construct path)
    */
   readonly name?: string;
   /**
@@ -55,7 +56,7 @@ export function adoptWorkload(ns: IConstruct & NamespaceIdentity, workload: kplu
     throw zeroTrustError(workload, 'the workload mounts its ServiceAccount token (automountServiceAccountToken: true)',
       'set automountServiceAccountToken: false; mount a projected token with an audience if the app needs one');
   }
-  const name = options.name ?? workload.name;
+  const name = options.name ?? adoptedName(workload);
   const podLabels = options.podLabels ?? { [WORKLOAD_NAME_LABEL]: name };
   const serviceAccountName = workload.serviceAccount?.name ?? options.serviceAccountName ?? name;
 

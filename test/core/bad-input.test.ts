@@ -129,6 +129,10 @@ const cases: [string, () => void, string][] = [
     const other = new Chart(app, 'other', { namespace: 'legacy' });
     ns.adopt(new kplus.Deployment(other, 'web', { containers: [{ image: 'web' }] }));
   }, '[other/web] the workload is in chart "other" (namespace "legacy"), not in zero-trust namespace "production". Fix: create it with the ZeroTrustNamespace "production" as its scope.'],
+  ['adopting a workload with no metadata.name whose construct id is no DNS-1123 label', () => {
+    const { ns } = setting();
+    ns.adopt(new kplus.Deployment(ns, 'ProductPage', { containers: [{ image: 'productpage' }] }));
+  }, '[production/ProductPage] the workload has no metadata.name and its construct id "ProductPage" is not a DNS-1123 label, so its identity would be named after the generated "production-productpage-c8e3561f", which changes whenever the construct tree moves. Fix: set metadata.name on the workload, or pass adopt(workload, { name: \'<name>\' }).'],
   ['adopting a workload that mounts its token', () => {
     const { ns } = setting();
     ns.adopt(new kplus.Deployment(ns, 'web', { containers: [{ image: 'web' }], automountServiceAccountToken: true }));
