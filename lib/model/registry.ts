@@ -11,6 +11,8 @@ export interface RegisteredNamespace extends IConstruct {
 export interface RegisteredWorkload extends IConstruct {
   readonly name: string;
   readonly namespace: string;
+  readonly serviceAccountName: string;
+  readonly podLabels: { [key: string]: string };
 }
 
 /** What the registry needs from a link. */
@@ -23,6 +25,11 @@ export interface RegisteredLink extends IConstruct {
 export interface RegisteredEdge extends IConstruct {
   /** Identity of the declaration, for duplicate detection. */
   readonly declarationKey: string;
+}
+
+function sameIdentity(a: RegisteredWorkload, b: RegisteredWorkload): boolean {
+  return a.namespace === b.namespace && a.name === b.name && a.serviceAccountName === b.serviceAccountName
+    && JSON.stringify(Object.entries(a.podLabels).sort()) === JSON.stringify(Object.entries(b.podLabels).sort());
 }
 
 const REGISTRIES = new WeakMap<IConstruct, ZeroTrustRegistry>();
@@ -47,6 +54,9 @@ export class ZeroTrustRegistry {
 
   private readonly namespaceByName = new Map<string, RegisteredNamespace>();
   private readonly workloadByKey = new Map<string, RegisteredWorkload>();
+  private readonly references: RegisteredWorkload[] = [];
+  private readonly identityBySa = new Map<string, RegisteredWorkload>();
+  private selectorVersion = 0;
   private readonly linkByKey = new Map<string, RegisteredLink>();
   private readonly edgeByKey = new Map<string, RegisteredEdge>();
 
@@ -66,9 +76,52 @@ export class ZeroTrustRegistry {
       throw zeroTrustError(workload, `workload "${key}" is already declared at ${existing.node.path}`,
         'declare each workload once and pass the same object to every link');
     }
+    this.claimServiceAccount(workload);
     this.workloadByKey.set(key, workload);
+    this.selectorVersion++;
   }
 
+  /**
+   * Records a workload referenced by attributes, so its pod labels and ServiceAccount are held
+   * to the same rules as owned ones. The same reference declared twice (same name, ServiceAccount
+   * and labels) counts once.
+   */
+  public addReference(workload: RegisteredWorkload): void {
+    if (this.references.some(r => sameIdentity(r, workload))) return;
+    this.claimServiceAccount(workload);
+    this.references.push(workload);
+    this.selectorVersion++;
+  }
+
+  /** Owned and referenced workloads of a namespace, each once; changes bump `selectorVersion`. */
+  public selectorsIn(namespace: string): RegisteredWorkload[] {
+    return [...this.workloadByKey.values(), ...this.references].filter(w => w.namespace === namespace);
+  }
+
+  /** Namespaces that hold any owned or referenced workload. */
+  public workloadNamespaces(): string[] {
+    return [...new Set([...this.workloadByKey.values(), ...this.references].map(w => w.namespace))].sort(compareStrings);
+  }
+
+  /** Grows whenever a workload or reference is added, so checks over all of them can be cached. */
+  public get version(): number {
+    return this.selectorVersion;
+  }
+
+  /**
+   * One ServiceAccount is one principal: two workloads under it could not be told apart at L7
+   * (and would emit the ServiceAccount twice). Several Deployments of one identity are adopted
+   * into one workload instead.
+   */
+  private claimServiceAccount(workload: RegisteredWorkload): void {
+    const key = `${workload.namespace}/${workload.serviceAccountName}`;
+    const existing = this.identityBySa.get(key);
+    if (existing) {
+      throw zeroTrustError(workload, `ServiceAccount "${workload.serviceAccountName}" is already the identity of ${existing.namespace}/${existing.name} (at ${existing.node.path}), so both workloads would share one principal and L7 could not tell them apart`,
+        `to run several Deployments under one identity, declare the workload once and adopt each Deployment into it (workload.adopt(deployment)); otherwise give each workload its own serviceAccountName`);
+    }
+    this.identityBySa.set(key, workload);
+  }
   public addLink(link: RegisteredLink): void {
     const existing = this.linkByKey.get(link.declarationKey);
     if (existing) {

@@ -3,7 +3,9 @@ import * as kplus from 'cdk8s-plus-28';
 import { Construct, IConstruct } from 'constructs';
 import { AdoptedWorkloadProps } from './adopted';
 import { ServicePortMapping, WorkloadPort } from './ports';
-import { zeroTrustError } from '../errors';
+import { adoptMember } from './adopt';
+import { overlapOf } from './disjoint';
+import { validateWith, zeroTrustError } from '../errors';
 import { assertNoDuplicateServicePort } from '../link/resolve-ports';
 import { ServiceLink, ServiceLinkOptions } from '../link/service-link';
 import { TransportProtocol, ZeroTrustMode } from '../model/intent';
@@ -73,6 +75,15 @@ export interface ZeroTrustWorkloadOptions {
   readonly mode?: ZeroTrustMode;
 }
 
+/** Options for adopting one more workload into an existing identity (`ZeroTrustWorkload.adopt`). */
+export interface AdoptIntoOptions {
+  /**
+   * More Services in front of the identity's pods, so links can name their ports.
+   * @default - none
+   */
+  readonly services?: kplus.Service[];
+}
+
 /** Properties of a ZeroTrustWorkload. */
 export interface ZeroTrustWorkloadProps extends ZeroTrustWorkloadOptions {
   /**
@@ -132,8 +143,8 @@ export class ZeroTrustWorkload extends Construct implements IZeroTrustWorkload {
   /** The ServiceAccount the library created, or the one an adopted workload already had. */
   public readonly serviceAccount: kplus.IServiceAccount;
 
-  private readonly portSource: () => WorkloadPort[];
-  private readonly declaredServicePorts: () => ServicePortMapping[];
+  private readonly portSources: Array<() => WorkloadPort[]> = [];
+  private readonly servicePortSources: Array<() => ServicePortMapping[]> = [];
 
   constructor(scope: Construct, id: string, props: ZeroTrustWorkloadProps = {}) {
     super(scope, id);
@@ -152,22 +163,45 @@ export class ZeroTrustWorkload extends Construct implements IZeroTrustWorkload {
     assertLabels(this, 'podLabels', this.podLabels);
     this.mode = checkWorkloadMode(this, props.mode, ns.mode, this.podLabels);
     const adopted = (props as AdoptedWorkloadProps).adopted;
-    this.portSource = adopted?.ports ?? (() => props.ports ?? []);
-    this.declaredServicePorts = adopted?.servicePorts ?? (() => props.servicePorts ?? []);
+    this.portSources.push(adopted?.ports ?? (() => props.ports ?? []));
+    this.servicePortSources.push(adopted?.servicePorts ?? (() => props.servicePorts ?? []));
     checkPorts(this, this, this.ports, this.servicePorts);
+    ZeroTrustRegistry.of(this).addWorkload(this);
     this.serviceAccount = adopted?.serviceAccount ?? new kplus.ServiceAccount(this, 'ServiceAccount', {
       metadata: { name: this.serviceAccountName },
       automountToken: false,
     });
-    ZeroTrustRegistry.of(this).addWorkload(this);
+    // Ports of adopted workloads are read live, so they are checked again once the app is complete.
+    validateWith(this, () => {
+      const overlap = overlapOf(this);
+      if (overlap) throw overlap;
+      checkPorts(this, this, this.ports, this.servicePorts);
+    });
   }
 
+  /** Container ports of its pods: the declared ones and those of every adopted workload, each once. */
   public get ports(): WorkloadPort[] {
-    return this.portSource();
+    return uniqueBy(this.portSources.flatMap(f => f()), p => `${p.number}/${p.protocol ?? TransportProtocol.TCP}/${p.name ?? ''}`);
   }
 
+  /** Ports of its Services: the declared ones and those of every Service passed when adopting, each once. */
   public get servicePorts(): ServicePortMapping[] {
-    return this.declaredServicePorts();
+    return uniqueBy(this.servicePortSources.flatMap(f => f()),
+      p => `${p.port}/${p.protocol ?? TransportProtocol.TCP}/${p.targetPort ?? ''}/${p.targetPortName ?? ''}`);
+  }
+
+  /**
+   * Adopts one more cdk8s-plus-28 Deployment, StatefulSet, DaemonSet or Job into this identity:
+   * its pods carry this workload's labels and run under its ServiceAccount, so they share its
+   * principal, and every link to or from this workload covers them too. This is how several
+   * Deployments (versions of one service, like Bookinfo's reviews-v1/v2/v3) are one identity;
+   * the ServiceAccount is emitted once.
+   */
+  public adopt(workload: kplus.Workload, options: AdoptIntoOptions = {}): void {
+    const sources = adoptMember(this, workload, [...(options.services ?? [])]);
+    this.portSources.push(sources.ports);
+    this.servicePortSources.push(sources.servicePorts);
+    checkPorts(this, this, this.ports, this.servicePorts);
   }
 
   /**
@@ -212,10 +246,19 @@ class ReferencedWorkload extends Construct implements IZeroTrustWorkload {
     this.ports = [...(attrs.ports ?? [])];
     this.servicePorts = [...(attrs.servicePorts ?? [])];
     checkPorts(this, this, this.ports, this.servicePorts);
+    ZeroTrustRegistry.of(this).addReference(this);
+    validateWith(this, () => {
+      const overlap = overlapOf(this);
+      if (overlap) throw overlap;
+    });
   }
 }
 
 const PORT_NAME = /^(?=.*[a-z])[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+
+function uniqueBy<T>(items: T[], key: (item: T) => string): T[] {
+  return [...new Map(items.map(i => [key(i), i])).values()];
+}
 
 /** Refuses ports that Kubernetes would reject or that make names ambiguous. */
 export function checkPorts(scope: IConstruct, owner: { namespace: string; name: string }, ports: WorkloadPort[], servicePorts: ServicePortMapping[]): void {
