@@ -6,7 +6,6 @@ import { validateWith, zeroTrustError } from '../errors';
 import { LinkIntent, TransportProtocol, WorkloadIntent } from '../model/intent';
 import { compareStrings } from '../model/order';
 import { ZeroTrustRegistry } from '../model/registry';
-import { assertDisjointSelectors } from '../workload/disjoint';
 import { IZeroTrustWorkload } from '../workload/workload';
 
 /** Istio authorization has no port ranges, so a range is listed port by port up to this size. */
@@ -106,8 +105,6 @@ export class ServiceLink extends Construct {
 
 /** A workload as renderers see it. */
 export function workloadIntent(w: IZeroTrustWorkload): WorkloadIntent {
-  // Policies select by these labels: they are exact only if no other workload of the namespace shares a pod with them.
-  assertDisjointSelectors(w);
   return {
     name: w.name,
     namespace: w.namespace,

@@ -38,13 +38,11 @@ export function selectorOverlaps(scope: IConstruct, namespace: string): Overlap[
   return found;
 }
 
-/** Throws for the first overlap in the workload's namespace: its policies would not be exact. */
-export function assertDisjointSelectors(workload: RegisteredWorkload): void {
-  const [first] = selectorOverlaps(workload, workload.namespace);
-  if (first) throw overlapError(first);
-}
-
-/** The overlap this workload is the later member of, if any (so each pair is reported once). */
+/**
+ * The overlap this workload is the later member of, if any (so each pair is reported once).
+ * Workloads report it through cdk8s validation, which every synthesis path runs
+ * (`app.synth()`, `chart.toJson()`, `Testing.synth()`) before any output exists.
+ */
 export function overlapOf(workload: RegisteredWorkload): ZeroTrustError | undefined {
   const mine = selectorOverlaps(workload, workload.namespace).find(o => o.later === workload);
   return mine && overlapError(mine);

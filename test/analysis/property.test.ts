@@ -1,6 +1,7 @@
 // The library's core promise, checked on random estates built with its own constructs:
 // the analyzer's allowed set equals the declared links exactly, at L4 and at L7, plus DNS and istiod.
 import { App } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-28';
 import * as fc from 'fast-check';
 import { LinkPort, Reachability, ServiceLink, TransportProtocol, ZeroTrustNamespace, ZeroTrustWorkload } from '../../lib';
 import { platformLines } from './support/convention-manifests';
@@ -26,6 +27,13 @@ const estateArb = fc.record({
     udp: fc.array(fc.boolean(), { minLength: 3, maxLength: 3 }),
     named: fc.array(fc.boolean(), { minLength: 3, maxLength: 3 }),
     service: fc.boolean(),
+    // 1: one Deployment the team deploys itself; 2-3: a shared identity adopting that many Deployments.
+    deployments: fc.oneof({ weight: 3, arbitrary: fc.constant(1) }, { weight: 1, arbitrary: fc.integer({ min: 2, max: 3 }) }),
+    // Label candidates that may overlap another workload's: a name value (own or another's) and a tier.
+    labels: fc.oneof(
+      { weight: 3, arbitrary: fc.constant(undefined) },
+      { weight: 1, arbitrary: fc.record({ name: fc.nat(2), tier: fc.option(fc.constantFrom('db', 'web'), { nil: undefined }) }) },
+    ),
   }), { minLength: 2, maxLength: 7 }),
   links: fc.array(fc.record({
     from: fc.nat(6),
@@ -48,6 +56,30 @@ interface Built {
   readonly expectedL4: string[];
 }
 
+/** The pod labels the spec gives workload `i`. */
+function labelsOf(spec: EstateSpec, i: number): Record<string, string> {
+  const l = spec.workloads[i].labels;
+  if (!l) return { 'app.kubernetes.io/name': `w${i}` };
+  return { 'app.kubernetes.io/name': `w${l.name}`, ...(l.tier ? { tier: l.tier } : {}) };
+}
+
+/**
+ * Independent of the library: two equality selectors can pick one pod unless a key they share
+ * has different values. Returns every such pair of one namespace as `i>j`.
+ */
+function overlappingPairs(spec: EstateSpec): string[] {
+  const nsOf = (i: number) => spec.workloads[i].ns % spec.namespaces;
+  const pairs: string[] = [];
+  for (let i = 0; i < spec.workloads.length; i++) {
+    for (let j = i + 1; j < spec.workloads.length; j++) {
+      if (nsOf(i) !== nsOf(j)) continue;
+      const [a, b] = [labelsOf(spec, i), labelsOf(spec, j)];
+      if (Object.keys(a).filter(k => k in b).every(k => a[k] === b[k])) pairs.push(`${i}>${j}`);
+    }
+  }
+  return pairs;
+}
+
 /** Declares the estate with the library's constructs and derives, independently, what must be open. */
 function build(spec: EstateSpec): Built {
   const app = new App();
@@ -56,10 +88,25 @@ function build(spec: EstateSpec): Built {
   const workloads: ZeroTrustWorkload[] = spec.workloads.map((w, i) => namespaces[w.ns % spec.namespaces].addWorkload(`w${i}`, {
     ports: ports[i].map(p => ({ number: p.number, name: p.name, protocol: p.udp ? TransportProtocol.UDP : TransportProtocol.TCP })),
     servicePorts: w.service ? ports[i].filter(p => !p.udp).map(p => ({ port: p.number + 10000, targetPort: p.number })) : undefined,
+    podLabels: labelsOf(spec, i),
   }));
-  const id = (w: ZeroTrustWorkload) => `${w.namespace}/${w.name}`;
+  // A shared identity: several cdk8s-plus Deployments adopted into one workload, one ServiceAccount.
+  const podNames = spec.workloads.map((w, i) => w.deployments === 1 ? [`w${i}`] : [...Array(w.deployments).keys()].map(k => `w${i}-d${k}`));
+  spec.workloads.forEach((w, i) => {
+    if (w.deployments === 1) return;
+    for (const name of podNames[i]) {
+      workloads[i].adopt(new kplus.Deployment(namespaces[w.ns % spec.namespaces], name, {
+        metadata: { name },
+        containers: [{
+          image: 'example:1',
+          ports: ports[i].map(p => ({ number: p.number, name: p.name, protocol: p.udp ? kplus.Protocol.UDP : kplus.Protocol.TCP })),
+        }],
+      }));
+    }
+  });
+  const podsOf = (i: number) => podNames[i].map(n => `${workloads[i].namespace}/${n}`);
 
-  const expected = new Set<string>(workloads.flatMap(w => platformLines(id(w))));
+  const expected = new Set<string>(workloads.flatMap((_, i) => podsOf(i).flatMap(platformLines)));
   const expectedL4 = new Set<string>();
   const pairs = new Set<string>();
   spec.links.forEach((l, k) => {
@@ -81,25 +128,40 @@ function build(spec: EstateSpec): Built {
     new ServiceLink(namespaces[spec.workloads[from].ns % spec.namespaces], `link-${k}`, {
       from: workloads[from], to: workloads[to], ports: [...linkPorts, ...ranges], http,
     });
-    if (ranges.length > 0) {
-      const key = `${id(workloads[from])} -> ${id(workloads[to])} tcp/7000-7002`;
-      expectedL4.add(key);
-      expected.add(http ? `${key} ${http.methods?.join(',') ?? '*'} ${http.paths?.join(',') ?? '*'}` : key);
-    }
-    for (const p of chosen) {
-      const key = `${id(workloads[from])} -> ${id(workloads[to])} ${p.udp ? 'udp' : 'tcp'}/${p.number}`;
-      expectedL4.add(key);
-      expected.add(http ? `${key} ${http.methods?.join(',') ?? '*'} ${http.paths?.join(',') ?? '*'}` : key);
+    // Every pod of the client identity reaches every pod of the server identity, and no other.
+    for (const src of podsOf(from)) {
+      for (const dst of podsOf(to)) {
+        const opened = [...(ranges.length > 0 ? ['tcp/7000-7002'] : []), ...chosen.map(p => `${p.udp ? 'udp' : 'tcp'}/${p.number}`)];
+        for (const port of opened) {
+          const key = `${src} -> ${dst} ${port}`;
+          expectedL4.add(key);
+          expected.add(http ? `${key} ${http.methods?.join(',') ?? '*'} ${http.paths?.join(',') ?? '*'}` : key);
+        }
+      }
     }
   });
 
-  // The pods themselves: what a team deploys with the workload's labels and ServiceAccount.
-  const pods = workloads.map((w, i) => deploymentFor(w, ports[i].map(p => ({ number: p.number, name: p.name, protocol: p.udp ? 'UDP' : 'TCP' }))));
+  // The pods of single-Deployment identities: what a team deploys with the workload's labels and ServiceAccount.
+  const pods = workloads.filter((_, i) => spec.workloads[i].deployments === 1)
+    .map(w => deploymentFor(w, ports[Number(w.name.slice(1))].map(p => ({ number: p.number, name: p.name, protocol: p.udp ? 'UDP' : 'TCP' }))));
   return { manifests: [...app.charts.flatMap(c => c.toJson()), ...pods], expected: [...expected].sort(), expectedL4: [...expectedL4].sort() };
 }
 
 test(`random estates (${NUM_RUNS} runs): allowed paths equal the declared links plus DNS and istiod, at each layer`, () => {
+  let refused = 0;
+  let shared = 0;
   fc.assert(fc.property(estateArb, spec => {
+    // Overlapping selectors are refused at synth, naming the later workload of the pair.
+    const overlaps = overlappingPairs(spec);
+    if (overlaps.length > 0) {
+      refused++;
+      let message = '';
+      try { build(spec); } catch (e) { message = (e as Error).message; }
+      const reported = /^(?:Validation failed with the following errors:\n {2})?\[[a-z]+\/w(\d)\] pod labels .* may select the same pods as .* of [a-z]+\/w(\d) \(at /.exec(message);
+      expect(reported && overlaps).toContain(reported && `${reported[2]}>${reported[1]}`);
+      return;
+    }
+    if (spec.workloads.some(w => w.deployments > 1)) shared++;
     const { manifests, expected, expectedL4 } = build(spec);
     const reach = Reachability.fromManifests(manifests);
     expect(reach.allowedPaths()).toEqual(expected);
@@ -110,4 +172,7 @@ test(`random estates (${NUM_RUNS} runs): allowed paths equal the declared links 
     expect(reach.gaps()).toEqual([]);
     expect(reach.uncertainPaths()).toEqual([]);
   }), { numRuns: NUM_RUNS });
+  // Both kinds of estate must actually occur, or the property says nothing about them.
+  expect(refused).toBeGreaterThan(NUM_RUNS / 20);
+  expect(shared).toBeGreaterThan(NUM_RUNS / 10);
 });
