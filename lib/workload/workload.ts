@@ -272,7 +272,10 @@ export function checkPorts(scope: IConstruct, owner: { namespace: string; name: 
         'use at most 15 lower-case letters, digits and "-", with at least one letter');
     }
     if (names.has(p.name)) {
-      throw zeroTrustError(scope, `container port name "${p.name}" is used twice`, 'give each container port a distinct name');
+      // Identical ports of several adopted Deployments are merged before this check, so a clash means two numbers.
+      const numbers = ports.filter(q => q.name === p.name).map(q => `${q.protocol ?? TransportProtocol.TCP}/${q.number}`);
+      throw zeroTrustError(scope, `container port name "${p.name}" is used twice (${numbers.join(' and ')})`,
+        'give each container port a distinct name; Deployments adopted into one identity must agree on what each port name means');
     }
     names.add(p.name);
   }

@@ -194,7 +194,7 @@ const cases: [string, () => void, string][] = [
     reviews.adopt(new kplus.Deployment(ns, 'reviews-v2', { metadata: { name: 'reviews-v2' }, containers: [{ image: 'reviews', ports: [{ number: 9081, name: 'http' }] }] }));
     synthApp(app);
   },
-    '[production/reviews-v1/ZeroTrustWorkload] container port name "http" is used twice. Fix: give each container port a distinct name.'],
+    '[production/reviews-v1/ZeroTrustWorkload] container port name "http" is used twice (TCP/9080 and TCP/9081). Fix: give each container port a distinct name; Deployments adopted into one identity must agree on what each port name means.'],
   ['adopting a workload of another chart', () => {
     const { app, ns } = setting();
     const other = new Chart(app, 'other', { namespace: 'legacy' });
