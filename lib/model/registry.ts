@@ -1,5 +1,5 @@
 import { IConstruct } from 'constructs';
-import { zeroTrustError } from '../errors';
+import { ZeroTrustError, zeroTrustError } from '../errors';
 import { compareStrings } from './order';
 
 /** What the registry needs from a zero-trust namespace. */
@@ -25,6 +25,12 @@ export interface RegisteredLink extends IConstruct {
 export interface RegisteredEdge extends IConstruct {
   /** Identity of the declaration, for duplicate detection. */
   readonly declarationKey: string;
+}
+
+/** Two workloads under one ServiceAccount: the explicit form is one workload adopting several Deployments. */
+export function sharedServiceAccountError(workload: RegisteredWorkload, existing: RegisteredWorkload): ZeroTrustError {
+  return zeroTrustError(workload, `ServiceAccount "${workload.serviceAccountName}" is already the identity of ${existing.namespace}/${existing.name} (at ${existing.node.path}), so both workloads would share one principal and L7 could not tell them apart`,
+    'to run several Deployments under one identity, declare the workload once and adopt each Deployment into it (workload.adopt(deployment)); otherwise give each workload its own serviceAccountName');
 }
 
 function sameIdentity(a: RegisteredWorkload, b: RegisteredWorkload): boolean {
@@ -61,6 +67,7 @@ export class ZeroTrustRegistry {
   private readonly edgeByKey = new Map<string, RegisteredEdge>();
 
   public addNamespace(ns: RegisteredNamespace): void {
+    this.selectorVersion++;
     const existing = this.namespaceByName.get(ns.name);
     if (existing) {
       throw zeroTrustError(ns, `namespace "${ns.name}" is already declared at ${existing.node.path}`,
@@ -88,19 +95,26 @@ export class ZeroTrustRegistry {
    */
   public addReference(workload: RegisteredWorkload): void {
     if (this.references.some(r => sameIdentity(r, workload))) return;
-    this.claimServiceAccount(workload);
     this.references.push(workload);
     this.selectorVersion++;
   }
 
-  /** Owned and referenced workloads of a namespace, each once; changes bump `selectorVersion`. */
+  /**
+   * The workloads whose pods policies select in a namespace, each once: owned ones, plus
+   * references when the namespace is not one of this app's (a reference inside one is refused
+   * wherever it is used, with its own fix).
+   */
   public selectorsIn(namespace: string): RegisteredWorkload[] {
-    return [...this.workloadByKey.values(), ...this.references].filter(w => w.namespace === namespace);
+    const owned = [...this.workloadByKey.values()].filter(w => w.namespace === namespace);
+    return this.namespaceByName.has(namespace) ? owned : [...owned, ...this.references.filter(w => w.namespace === namespace)];
   }
 
-  /** Namespaces that hold any owned or referenced workload. */
-  public workloadNamespaces(): string[] {
-    return [...new Set([...this.workloadByKey.values(), ...this.references].map(w => w.namespace))].sort(compareStrings);
+  /** An earlier reference of the namespace outside this app that claims the same ServiceAccount under another identity. */
+  public sharedServiceAccountOf(workload: RegisteredWorkload): RegisteredWorkload | undefined {
+    if (this.namespaceByName.has(workload.namespace)) return undefined;
+    const index = this.references.indexOf(workload);
+    return this.references.slice(0, index < 0 ? 0 : index)
+      .find(r => r.namespace === workload.namespace && r.serviceAccountName === workload.serviceAccountName);
   }
 
   /** Grows whenever a workload or reference is added, so checks over all of them can be cached. */
@@ -117,8 +131,7 @@ export class ZeroTrustRegistry {
     const key = `${workload.namespace}/${workload.serviceAccountName}`;
     const existing = this.identityBySa.get(key);
     if (existing) {
-      throw zeroTrustError(workload, `ServiceAccount "${workload.serviceAccountName}" is already the identity of ${existing.namespace}/${existing.name} (at ${existing.node.path}), so both workloads would share one principal and L7 could not tell them apart`,
-        `to run several Deployments under one identity, declare the workload once and adopt each Deployment into it (workload.adopt(deployment)); otherwise give each workload its own serviceAccountName`);
+      throw sharedServiceAccountError(workload, existing);
     }
     this.identityBySa.set(key, workload);
   }

@@ -9,7 +9,7 @@ import { validateWith, zeroTrustError } from '../errors';
 import { assertNoDuplicateServicePort } from '../link/resolve-ports';
 import { ServiceLink, ServiceLinkOptions } from '../link/service-link';
 import { TransportProtocol, ZeroTrustMode } from '../model/intent';
-import { ZeroTrustRegistry } from '../model/registry';
+import { sharedServiceAccountError, ZeroTrustRegistry } from '../model/registry';
 import { findZeroTrustNamespace } from '../namespace/lookup';
 import { assertDns1123Label, assertLabels, assertPortNumber, assertTrustDomain } from '../validation';
 
@@ -246,8 +246,11 @@ class ReferencedWorkload extends Construct implements IZeroTrustWorkload {
     this.ports = [...(attrs.ports ?? [])];
     this.servicePorts = [...(attrs.servicePorts ?? [])];
     checkPorts(this, this, this.ports, this.servicePorts);
-    ZeroTrustRegistry.of(this).addReference(this);
+    const registry = ZeroTrustRegistry.of(this);
+    registry.addReference(this);
     validateWith(this, () => {
+      const shared = registry.sharedServiceAccountOf(this);
+      if (shared) throw sharedServiceAccountError(this, shared);
       const overlap = overlapOf(this);
       if (overlap) throw overlap;
     });

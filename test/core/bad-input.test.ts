@@ -168,6 +168,14 @@ const cases: [string, () => void, string][] = [
     ns.addWorkload('reviews-v2', { serviceAccountName: 'bookinfo-reviews' });
   },
     '[production/reviews-v2] ServiceAccount "bookinfo-reviews" is already the identity of production/reviews-v1 (at production/reviews-v1), so both workloads would share one principal and L7 could not tell them apart. Fix: to run several Deployments under one identity, declare the workload once and adopt each Deployment into it (workload.adopt(deployment)); otherwise give each workload its own serviceAccountName.'],
+  ['two workloads referenced by attributes under one ServiceAccount', () => {
+    const { app, ns, client } = setting();
+    const billing = ZeroTrustWorkload.fromAttributes(ns, 'billing', { name: 'billing', namespace: 'finance', serviceAccountName: 'finance', podLabels: { app: 'billing' } });
+    ZeroTrustWorkload.fromAttributes(ns, 'ledger', { name: 'ledger', namespace: 'finance', serviceAccountName: 'finance', podLabels: { app: 'ledger' } });
+    new ServiceLink(ns, 'link', { from: billing, to: client, ports: [LinkPort.tcp(8080)] });
+    synthApp(app);
+  },
+    '[production/ledger] ServiceAccount "finance" is already the identity of finance/billing (at production/billing), so both workloads would share one principal and L7 could not tell them apart. Fix: to run several Deployments under one identity, declare the workload once and adopt each Deployment into it (workload.adopt(deployment)); otherwise give each workload its own serviceAccountName.'],
   ['two adopted Deployments sharing one ServiceAccount object', () => {
     const { ns } = setting();
     const sa = new kplus.ServiceAccount(ns, 'sa', { metadata: { name: 'bookinfo-reviews' }, automountToken: false });
