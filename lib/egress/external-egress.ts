@@ -217,21 +217,26 @@ function guardedRangesOf(egress: ExternalEgressBase): RangeWithExcepts[] {
  * Declarations that opted in are left out of the union; they asked for it by name.
  */
 function checkUnionCoverage(egress: ExternalEgressBase): void {
-  if (guardedRangesOf(egress).length === 0) return;
-  const declared: ExternalEgressBase[] = [...ZeroTrustRegistry.of(egress).edges(AddressEgress), ...ZeroTrustRegistry.of(egress).edges(HostEgress)];
-  const siblings = declared
-    .filter(e => e !== egress && e.from.namespace === egress.from.namespace && e.from.name === egress.from.name)
-    .concat([egress]);
+  const byWorkload = BY_WORKLOAD.get(ZeroTrustRegistry.of(egress)) ?? new Map<string, ExternalEgressBase[]>();
+  BY_WORKLOAD.set(ZeroTrustRegistry.of(egress), byWorkload);
+  const key = `${egress.from.namespace}/${egress.from.name}`;
+  const earlier = byWorkload.get(key) ?? [];
+  const siblings = [...earlier, egress];
   const l4 = (p: ExternalPortIntent) => `${p.transport}/${p.port}`;
-  for (const key of [...new Set(egress.toIntent().ports.map(l4))]) {
-    const sharing = siblings.filter(e => guardedRangesOf(e).length > 0 && e.toIntent().ports.some(p => l4(p) === key));
+  for (const port of [...new Set(egress.toIntent().ports.map(l4))]) {
+    const sharing = siblings.filter(e => guardedRangesOf(e).length > 0 && e.toIntent().ports.some(p => l4(p) === port));
     const covered = coveredFamilies(sharing.flatMap(e => guardedRangesOf(e)));
     if (covered.length === 0) continue;
     const listed = sharing.map(e => `${guardedRangesOf(e).map(describeRange).join(', ')} at ${e.node.path}`).join('; ');
-    throw zeroTrustError(egress, `the address ranges ${egress.from.namespace}/${egress.from.name} may reach on ${key} add up to every ${covered.join(' and every ')} address (${listed})`,
+    throw zeroTrustError(egress, `the address ranges ${key} may reach on ${port} add up to every ${covered.join(' and every ')} address (${listed})`,
       'name the provider\'s ranges instead, or set allowAnyAddressUnsafe: true on the declaration if you really mean the whole internet');
   }
+  // Recorded only once accepted, so a refused declaration leaves nothing behind.
+  byWorkload.set(key, siblings);
 }
+
+/** Accepted egress declarations per app and workload, so the union check stays linear in a workload's own declarations. */
+const BY_WORKLOAD = new WeakMap<ZeroTrustRegistry, Map<string, ExternalEgressBase[]>>();
 
 function describeRange(r: RangeWithExcepts): string {
   return r.except.length === 0 ? r.cidr.text : `${r.cidr.text} except ${r.except.map(e => e.text).join(', ')}`;
