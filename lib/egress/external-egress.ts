@@ -243,7 +243,9 @@ function describeRange(r: RangeWithExcepts): string {
 }
 
 /** Canonical range with checked `except` entries (each strictly inside the range, sorted). */
-function checkRange(scope: IConstruct, cidr: string, except: string[], allowAnyAddress: boolean): AddressRangeIntent & { parsed: ParsedCidr; parsedExcept: ParsedCidr[] } {
+function checkRange(
+  scope: IConstruct, cidr: string, except: string[], allowAnyAddress: boolean,
+): AddressRangeIntent & { parsed: ParsedCidr; parsedExcept: ParsedCidr[] } {
   const opt = { allowAnyAddress, optInName: 'allowAnyAddressUnsafe' };
   const outer = parseCidr(scope, 'CIDR', cidr, opt);
   const inner = except.map(e => parseCidr(scope, 'except entry', e, { allowAnyAddress: false, optInName: 'allowAnyAddressUnsafe' }));

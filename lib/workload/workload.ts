@@ -1,10 +1,10 @@
 import { ApiObject } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct, IConstruct } from 'constructs';
-import { AdoptedWorkloadProps } from './adopted';
-import { ServicePortMapping, WorkloadPort } from './ports';
 import { adoptMember } from './adopt';
+import { AdoptedWorkloadProps } from './adopted';
 import { overlapOf } from './disjoint';
+import { ServicePortMapping, WorkloadPort } from './ports';
 import { validateWith, zeroTrustError } from '../errors';
 import { assertNoDuplicateServicePort } from '../link/resolve-ports';
 import { ServiceLink, ServiceLinkOptions } from '../link/service-link';
@@ -264,7 +264,9 @@ function uniqueBy<T>(items: T[], key: (item: T) => string): T[] {
 }
 
 /** Refuses ports that Kubernetes would reject or that make names ambiguous. */
-export function checkPorts(scope: IConstruct, owner: { namespace: string; name: string }, ports: WorkloadPort[], servicePorts: ServicePortMapping[]): void {
+export function checkPorts(
+  scope: IConstruct, owner: { namespace: string; name: string }, ports: WorkloadPort[], servicePorts: ServicePortMapping[],
+): void {
   const names = new Set<string>();
   for (const p of ports) {
     assertPortNumber(scope, 'container port', p.number);

@@ -131,7 +131,7 @@ const cases: [string, () => void, string][] = [
     shop.addWorkload('y', { podLabels: { app: 'x', tier: 'db' } });
     synthApp(app);
   },
-    '[shop/y] pod labels {app: x, tier: db} of shop/y may select the same pods as {app: x} of shop/x (at shop/x): no label key has a different value in both, so the policies of either would also admit traffic to and from the other\'s pods. Fix: give each workload of namespace "shop" a label key with its own value (for example app.kubernetes.io/name: y); to run several Deployments under one identity, adopt them into one workload (workload.adopt(deployment)).'],
+  '[shop/y] pod labels {app: x, tier: db} of shop/y may select the same pods as {app: x} of shop/x (at shop/x): no label key has a different value in both, so the policies of either would also admit traffic to and from the other\'s pods. Fix: give each workload of namespace "shop" a label key with its own value (for example app.kubernetes.io/name: y); to run several Deployments under one identity, adopt them into one workload (workload.adopt(deployment)).'],
   ['identical pod labels', () => {
     const { app } = setting();
     const shop = new ZeroTrustNamespace(app, 'shop');
@@ -139,13 +139,13 @@ const cases: [string, () => void, string][] = [
     shop.addWorkload('y', { podLabels: { app: 'shop' } });
     synthApp(app);
   },
-    '[shop/y] pod labels {app: shop} of shop/y may select the same pods as {app: shop} of shop/x (at shop/x): no label key has a different value in both, so the policies of either would also admit traffic to and from the other\'s pods. Fix: give each workload of namespace "shop" a label key with its own value (for example app.kubernetes.io/name: y); to run several Deployments under one identity, adopt them into one workload (workload.adopt(deployment)).'],
+  '[shop/y] pod labels {app: shop} of shop/y may select the same pods as {app: shop} of shop/x (at shop/x): no label key has a different value in both, so the policies of either would also admit traffic to and from the other\'s pods. Fix: give each workload of namespace "shop" a label key with its own value (for example app.kubernetes.io/name: y); to run several Deployments under one identity, adopt them into one workload (workload.adopt(deployment)).'],
   ['pod labels equal to another workload\'s default label', () => {
     const { app, ns } = setting();
     ns.addWorkload('ledger', { podLabels: { 'app.kubernetes.io/name': 'checkout-api' } });
     synthApp(app);
   },
-    '[production/ledger] pod labels {app.kubernetes.io/name: checkout-api} of production/ledger may select the same pods as {app.kubernetes.io/name: checkout-api} of production/checkout-api (at production/checkout-api): no label key has a different value in both, so the policies of either would also admit traffic to and from the other\'s pods. Fix: give each workload of namespace "production" a label key with its own value (for example app.kubernetes.io/name: ledger); to run several Deployments under one identity, adopt them into one workload (workload.adopt(deployment)).'],
+  '[production/ledger] pod labels {app.kubernetes.io/name: checkout-api} of production/ledger may select the same pods as {app.kubernetes.io/name: checkout-api} of production/checkout-api (at production/checkout-api): no label key has a different value in both, so the policies of either would also admit traffic to and from the other\'s pods. Fix: give each workload of namespace "production" a label key with its own value (for example app.kubernetes.io/name: ledger); to run several Deployments under one identity, adopt them into one workload (workload.adopt(deployment)).'],
   ['pod labels with no key in common (a pod may carry both)', () => {
     const { app } = setting();
     const shop = new ZeroTrustNamespace(app, 'shop');
@@ -153,7 +153,7 @@ const cases: [string, () => void, string][] = [
     shop.addWorkload('y', { podLabels: { team: 'pay' } });
     synthApp(app);
   },
-    '[shop/y] pod labels {team: pay} of shop/y may select the same pods as {app: x} of shop/x (at shop/x): no label key has a different value in both, so the policies of either would also admit traffic to and from the other\'s pods. Fix: give each workload of namespace "shop" a label key with its own value (for example app.kubernetes.io/name: y); to run several Deployments under one identity, adopt them into one workload (workload.adopt(deployment)).'],
+  '[shop/y] pod labels {team: pay} of shop/y may select the same pods as {app: x} of shop/x (at shop/x): no label key has a different value in both, so the policies of either would also admit traffic to and from the other\'s pods. Fix: give each workload of namespace "shop" a label key with its own value (for example app.kubernetes.io/name: y); to run several Deployments under one identity, adopt them into one workload (workload.adopt(deployment)).'],
   ['overlapping workloads referenced by attributes in one namespace', () => {
     const { app, ns, client } = setting();
     const billing = ZeroTrustWorkload.fromAttributes(ns, 'billing', { name: 'billing', namespace: 'finance', serviceAccountName: 'billing', podLabels: { app: 'billing' } });
@@ -161,13 +161,13 @@ const cases: [string, () => void, string][] = [
     new ServiceLink(ns, 'link', { from: client, to: billing, ports: [LinkPort.tcp(443)] });
     synthApp(app);
   },
-    '[production/billing-admin] pod labels {app: billing, role: admin} of finance/billing-admin may select the same pods as {app: billing} of finance/billing (at production/billing): no label key has a different value in both, so the policies of either would also admit traffic to and from the other\'s pods. Fix: give each workload of namespace "finance" a label key with its own value (for example app.kubernetes.io/name: billing-admin); to run several Deployments under one identity, adopt them into one workload (workload.adopt(deployment)).'],
+  '[production/billing-admin] pod labels {app: billing, role: admin} of finance/billing-admin may select the same pods as {app: billing} of finance/billing (at production/billing): no label key has a different value in both, so the policies of either would also admit traffic to and from the other\'s pods. Fix: give each workload of namespace "finance" a label key with its own value (for example app.kubernetes.io/name: billing-admin); to run several Deployments under one identity, adopt them into one workload (workload.adopt(deployment)).'],
   ['two workloads under one ServiceAccount', () => {
     const { ns } = setting();
     ns.addWorkload('reviews-v1', { serviceAccountName: 'bookinfo-reviews' });
     ns.addWorkload('reviews-v2', { serviceAccountName: 'bookinfo-reviews' });
   },
-    '[production/reviews-v2] ServiceAccount "bookinfo-reviews" is already the identity of production/reviews-v1 (at production/reviews-v1), so both workloads would share one principal and L7 could not tell them apart. Fix: to run several Deployments under one identity, declare the workload once and adopt each Deployment into it (workload.adopt(deployment)); otherwise give each workload its own serviceAccountName.'],
+  '[production/reviews-v2] ServiceAccount "bookinfo-reviews" is already the identity of production/reviews-v1 (at production/reviews-v1), so both workloads would share one principal and L7 could not tell them apart. Fix: to run several Deployments under one identity, declare the workload once and adopt each Deployment into it (workload.adopt(deployment)); otherwise give each workload its own serviceAccountName.'],
   ['two workloads referenced by attributes under one ServiceAccount', () => {
     const { app, ns, client } = setting();
     const billing = ZeroTrustWorkload.fromAttributes(ns, 'billing', { name: 'billing', namespace: 'finance', serviceAccountName: 'finance', podLabels: { app: 'billing' } });
@@ -175,26 +175,26 @@ const cases: [string, () => void, string][] = [
     new ServiceLink(ns, 'link', { from: billing, to: client, ports: [LinkPort.tcp(8080)] });
     synthApp(app);
   },
-    '[production/ledger] ServiceAccount "finance" is already the identity of finance/billing (at production/billing), so both workloads would share one principal and L7 could not tell them apart. Fix: to run several Deployments under one identity, declare the workload once and adopt each Deployment into it (workload.adopt(deployment)); otherwise give each workload its own serviceAccountName.'],
+  '[production/ledger] ServiceAccount "finance" is already the identity of finance/billing (at production/billing), so both workloads would share one principal and L7 could not tell them apart. Fix: to run several Deployments under one identity, declare the workload once and adopt each Deployment into it (workload.adopt(deployment)); otherwise give each workload its own serviceAccountName.'],
   ['two adopted Deployments sharing one ServiceAccount object', () => {
     const { ns } = setting();
     const sa = new kplus.ServiceAccount(ns, 'sa', { metadata: { name: 'bookinfo-reviews' }, automountToken: false });
     for (const v of ['v1', 'v2']) ns.adopt(new kplus.Deployment(ns, `reviews-${v}`, { metadata: { name: `reviews-${v}` }, serviceAccount: sa, containers: [{ image: 'reviews' }] }));
   },
-    '[production/reviews-v2/ZeroTrustWorkload] ServiceAccount "bookinfo-reviews" is already the identity of production/reviews-v1 (at production/reviews-v1/ZeroTrustWorkload), so both workloads would share one principal and L7 could not tell them apart. Fix: to run several Deployments under one identity, declare the workload once and adopt each Deployment into it (workload.adopt(deployment)); otherwise give each workload its own serviceAccountName.'],
+  '[production/reviews-v2/ZeroTrustWorkload] ServiceAccount "bookinfo-reviews" is already the identity of production/reviews-v1 (at production/reviews-v1/ZeroTrustWorkload), so both workloads would share one principal and L7 could not tell them apart. Fix: to run several Deployments under one identity, declare the workload once and adopt each Deployment into it (workload.adopt(deployment)); otherwise give each workload its own serviceAccountName.'],
   ['adopting into an identity a Deployment with another ServiceAccount', () => {
     const { ns, server } = setting();
     const sa = new kplus.ServiceAccount(ns, 'sa', { metadata: { name: 'legacy' }, automountToken: false });
     server.adopt(new kplus.Deployment(ns, 'payments-canary', { metadata: { name: 'payments-canary' }, serviceAccount: sa, containers: [{ image: 'payments' }] }));
   },
-    '[production/payments-canary] the workload already runs under ServiceAccount "legacy", not under the identity production/payment-service\'s ServiceAccount "payment-service". Fix: create the workload without a serviceAccount (adopting sets it), or with the identity\'s own ServiceAccount object (production/payment-service).'],
+  '[production/payments-canary] the workload already runs under ServiceAccount "legacy", not under the identity production/payment-service\'s ServiceAccount "payment-service". Fix: create the workload without a serviceAccount (adopting sets it), or with the identity\'s own ServiceAccount object (production/payment-service).'],
   ['adopting one Deployment into two identities', () => {
     const { ns, server } = setting();
     const d = new kplus.Deployment(ns, 'payments-v2', { metadata: { name: 'payments-v2' }, containers: [{ image: 'payments' }] });
     server.adopt(d);
     ns.adopt(d, { name: 'payments-v2' });
   },
-    '[production/payments-v2] the workload is already adopted into production/payment-service. Fix: adopt each workload once; to run it beside others under one identity, adopt it only into that identity (workload.adopt(deployment)).'],
+  '[production/payments-v2] the workload is already adopted into production/payment-service. Fix: adopt each workload once; to run it beside others under one identity, adopt it only into that identity (workload.adopt(deployment)).'],
   ['adopted Deployments whose named ports disagree', () => {
     const { app, ns } = setting();
     const v1 = new kplus.Deployment(ns, 'reviews-v1', { metadata: { name: 'reviews-v1' }, containers: [{ image: 'reviews', ports: [{ number: 9080, name: 'http' }] }] });
@@ -202,7 +202,7 @@ const cases: [string, () => void, string][] = [
     reviews.adopt(new kplus.Deployment(ns, 'reviews-v2', { metadata: { name: 'reviews-v2' }, containers: [{ image: 'reviews', ports: [{ number: 9081, name: 'http' }] }] }));
     synthApp(app);
   },
-    '[production/reviews-v1/ZeroTrustWorkload] container port name "http" is used twice (TCP/9080 and TCP/9081). Fix: give each container port a distinct name; Deployments adopted into one identity must agree on what each port name means.'],
+  '[production/reviews-v1/ZeroTrustWorkload] container port name "http" is used twice (TCP/9080 and TCP/9081). Fix: give each container port a distinct name; Deployments adopted into one identity must agree on what each port name means.'],
   ['adopting a workload of another chart', () => {
     const { app, ns } = setting();
     const other = new Chart(app, 'other', { namespace: 'legacy' });
