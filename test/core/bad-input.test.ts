@@ -236,4 +236,19 @@ describe('bad input is refused with the construct path, the value and the fix', 
     expect(fs.readdirSync(outdir)).toEqual([]);
   });
 
+  test('overlapping selectors stop app.synth() before any file is written, each pair reported once', () => {
+    const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'zt-'));
+    const app = new App({ outdir });
+    const shop = new ZeroTrustNamespace(app, 'shop');
+    shop.addWorkload('x', { podLabels: { app: 'x' } });
+    shop.addWorkload('y', { podLabels: { app: 'x', tier: 'db' } });
+    shop.addWorkload('z', { podLabels: { app: 'z' } });
+    let message = '';
+    try { app.synth(); } catch (e) { message = (e as Error).message; }
+    expect(message.split('\n').filter(l => l.startsWith('  ['))).toEqual([
+      '  [shop/y] pod labels {app: x, tier: db} of shop/y may select the same pods as {app: x} of shop/x (at shop/x): no label key has a different value in both, so the policies of either would also admit traffic to and from the other\'s pods. Fix: give each workload of namespace "shop" a label key with its own value (for example app.kubernetes.io/name: y); to run several Deployments under one identity, adopt them into one workload (workload.adopt(deployment)).',
+    ]);
+    expect(fs.readdirSync(outdir)).toEqual([]);
+  });
+
 });
