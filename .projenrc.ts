@@ -99,6 +99,13 @@ project.package.addField('exports', {
 project.package.addField('typesVersions', {
   '*': { aws: ['out/aws/index.d.ts'], jest: ['out/analysis/jest.d.ts'] },
 });
+// The JSON Schema of `--output json` is generated from its TypeScript types before each build;
+// test/analysis/output-schema.test.ts fails when the committed file is stale.
+const schemaGenerate = project.addTask('schema:generate', {
+  description: 'Generate lib/analysis/report/output-schema.ts from the types of the CLI\'s JSON output',
+  exec: 'ts-node --transpile-only scripts/output-schema.ts',
+});
+project.preCompileTask.spawn(schemaGenerate);
 // `require('cdk8s-zero-trust')` must not load aws-cdk-lib: make the `aws` submodule lazy.
 project.compileTask.exec('node scripts/lazy-aws.js');
 
