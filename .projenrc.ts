@@ -78,8 +78,9 @@ const project = new cdk8s.ConstructLibraryCdk8s({
   },
   gitignore: ['/dist/', '/out/', '/dist-pkg/', '/.bench/'],
   // The tarball holds what a user runs (out/, .jsii, README, API.md, LICENSE), nothing of the repo's own tooling.
+  // 'dist-pkg' is written as jsii-pacmak writes it; otherwise `projen package` appends it and dirties the tree.
   npmIgnoreOptions: {
-    ignorePatterns: ['/examples/', '/bench/', '/scripts/', '/crds/', '/dist/', '/dist-pkg/', '/docs/', '/.ci/', '/cdk8s.yaml', '/.bench/', '/CONTRIBUTING.md'],
+    ignorePatterns: ['/examples/', '/bench/', '/scripts/', '/crds/', '/dist/', 'dist-pkg', '/docs/', '/.ci/', '/cdk8s.yaml', '/.bench/', '/CONTRIBUTING.md'],
   },
 });
 
