@@ -77,7 +77,7 @@ function ipv6Hex(address: string): string | undefined {
 /** True when `inner` lies inside `outer` and is strictly smaller. */
 export function isStrictSubnet(inner: ParsedCidr, outer: ParsedCidr): boolean {
   if (inner.family !== outer.family || inner.prefix <= outer.prefix) return false;
-  const parse = inner.family === 4 ? IPv4.parseCIDR : IPv6.parseCIDR;
+  const parse = (cidr: string) => (inner.family === 4 ? IPv4.parseCIDR(cidr) : IPv6.parseCIDR(cidr));
   const [innerNetwork] = parse(inner.text);
   return innerNetwork.match(parse(outer.text));
 }
