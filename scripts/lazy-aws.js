@@ -7,15 +7,27 @@ const fs = require('fs');
 const path = require('path');
 
 const file = path.join(__dirname, '..', 'out', 'index.js');
+const types = path.join(__dirname, '..', 'out', 'index.d.ts');
 const eager = 'exports.aws = __importStar(require("./aws"));';
 const lazy = 'Object.defineProperty(exports, "aws", { enumerable: true, configurable: true, get: () => require("./aws") });';
 
 const js = fs.readFileSync(file, 'utf8');
-if (js.includes(lazy)) process.exit(0);
-if (!js.includes(eager)) {
+if (!js.includes(eager) && !js.includes(lazy)) {
   console.error(`lazy-aws: ${file} has no line "${eager}"; the TypeScript output changed, update scripts/lazy-aws.js`);
   process.exit(1);
 }
 // `exports.aws = void 0` at the top would make the property a plain value before the getter; drop the name there.
 const out = js.replace(eager, lazy).replace(/exports\.aws = (exports\.)/, '$1');
 fs.writeFileSync(file, out);
+
+// The index's types must not name aws-cdk-lib either: a cdk8s-only project type-checks
+// node_modules/cdk8s-zero-trust/out/index.d.ts without it. TypeScript users import
+// `cdk8s-zero-trust/aws`; jsii languages read the submodule from .jsii, not from this file.
+const dts = fs.readFileSync(types, 'utf8');
+const reexport = "export * as aws from './aws';";
+if (dts.includes(reexport)) {
+  fs.writeFileSync(types, dts.replace(reexport, "// `aws` (AWS identities, needs aws-cdk-lib): import from 'cdk8s-zero-trust/aws'."));
+} else if (!dts.includes("import from 'cdk8s-zero-trust/aws'")) {
+  console.error(`lazy-aws: ${types} has no line "${reexport}"; update scripts/lazy-aws.js`);
+  process.exit(1);
+}

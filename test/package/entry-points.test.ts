@@ -31,6 +31,12 @@ describe('entry points', () => {
     expect(out.trim().split('\n')).toEqual(['function function false', 'Cannot find module aws-cdk-lib']);
   });
 
+  test('the index\'s type declarations do not reach the aws module, so a cdk8s-only project type-checks', () => {
+    const dts = fs.readFileSync(path.join(root, 'out', 'index.d.ts'), 'utf8');
+    expect(dts).not.toMatch(/from '\.\/aws'/);
+    expect(dts).toContain("import from 'cdk8s-zero-trust/aws'");
+  });
+
   test('with aws-cdk-lib, `aws` on the index is the same module as the ./aws subpath', () => {
     const out = node(`
       const zt = require('./out/index.js');
