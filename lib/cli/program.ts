@@ -4,9 +4,9 @@ import { Command, CommanderError, InvalidArgumentError, Option } from 'commander
 import { AnalysisInputError } from '../analysis/estate/errors';
 import { renderSvg } from '../analysis/graph/svg';
 import { Reachability, ReachabilityOptions } from '../analysis/reachability';
+import { renderDiffMarkdown } from '../analysis/report/diff-markdown';
 import { renderMarkdown, renderText, Section } from '../analysis/report/document';
 import { BlastRadiusJson, CheckJson, DiffJson, JSON_SCHEMA_VERSION, ReachJson } from '../analysis/report/json-output';
-import { renderDiffMarkdown } from '../analysis/report/diff-markdown';
 import { OUTPUT_SCHEMA } from '../analysis/report/output-schema';
 import { blastSections, diffSections, reachSections } from '../analysis/report/reports';
 

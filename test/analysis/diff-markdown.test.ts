@@ -4,8 +4,18 @@ import { AccessPath } from '../../lib/analysis/types';
 
 function path(source: string, destination: string, port: string, requests: string[] = []): AccessPath {
   return {
-    source, destination, protocol: 'tcp', port, servicePorts: [], l4: 'allow', l7: 'allow', verdict: 'allow',
-    requests, reasons: [], caveats: [], platform: false,
+    source,
+    destination,
+    protocol: 'tcp',
+    port,
+    servicePorts: [],
+    l4: 'allow',
+    l7: 'allow',
+    verdict: 'allow',
+    requests,
+    reasons: [],
+    caveats: [],
+    platform: false,
   };
 }
 
@@ -30,7 +40,7 @@ test('a PR comment: summary line first, then the table with widening first, then
     '| widened | shop/api -> shop/orders tcp/8080',
     '| removed | shop/api -> shop/db tcp/5432',
   ]);
-  expect(table[2]).toContain("| unchanged | changed | changed | `allow (GET /orders/*)` | `allow (GET,POST /orders/*)` |");
+  expect(table[2]).toContain('| unchanged | changed | changed | `allow (GET /orders/*)` | `allow (GET,POST /orders/*)` |');
 
   const mermaid = md.slice(md.indexOf('```mermaid\n') + 11, md.lastIndexOf('```'));
   const edges = mermaid.split('\n').filter(l => l.includes('|"'));

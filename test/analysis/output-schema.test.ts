@@ -1,5 +1,5 @@
-import Ajv from 'ajv';
 import * as fs from 'fs';
+import Ajv from 'ajv';
 import { referenceApp, writeAppYaml } from './support/app-yaml';
 import { OUTPUT_SCHEMA } from '../../lib/analysis/report/output-schema';
 import { runCli } from '../../lib/cli/program';
