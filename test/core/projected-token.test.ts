@@ -50,7 +50,7 @@ describe('projected ServiceAccount token', () => {
       audience: 'https://ledger.internal', expiration: Duration.minutes(10), path: 'ledger/token', mountPath: '/var/run/ledger', volumeName: 'ledger-token',
     });
     const pod = synthOne(chart, 'Deployment').spec.template.spec;
-    expect(pod.volumes[0].projected.sources[0].serviceAccountToken).toEqual({ audience: 'https://ledger.internal', expiration: Duration.minutes(10), path: 'ledger/token' });
+    expect(pod.volumes[0].projected.sources[0].serviceAccountToken).toEqual({ audience: 'https://ledger.internal', expirationSeconds: 600, path: 'ledger/token' });
     for (const container of pod.containers) {
       expect(container.volumeMounts).toEqual([{ mountPath: '/var/run/ledger', name: 'ledger-token', readOnly: true }]);
     }
