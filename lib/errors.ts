@@ -12,7 +12,8 @@ export class ZeroTrustError extends Error {
 
   constructor(scope: IConstruct, problem: string, fix: string) {
     const detail = `${problem}. Fix: ${fix}.`;
-    super(`[${scope.node.path}] ${detail}`);
+    // A caller in another language may pass anything as scope; the message must still say what and how.
+    super(`[${(scope as IConstruct | undefined)?.node?.path ?? '<no construct>'}] ${detail}`);
     this.detail = detail;
     this.name = 'ZeroTrustError';
   }
