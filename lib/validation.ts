@@ -132,7 +132,7 @@ export function assertOptionalArray(scope: IConstruct, what: string, value: unkn
 export function assertPlainObject(scope: IConstruct, what: string, value: unknown, fix: string): asserts value is object {
   const isPlain = typeof value === 'object' && value !== null && !Array.isArray(value)
     && typeof (value as { node?: unknown }).node === 'undefined';
-  if (!isPlain) wrongShape(scope, what, 'an object of options', value, fix);
+  if (!isPlain) wrongShape(scope, what, 'an object', value, fix);
 }
 
 /** A plain object, or undefined when it is optional. */
@@ -152,7 +152,8 @@ export function assertStringMap(scope: IConstruct, what: string, value: unknown)
 /** One of the values of a string enum. */
 export function assertEnumValue(scope: IConstruct, what: string, value: unknown, values: { [key: string]: string }, enumName: string): void {
   if (typeof value !== 'string' || !Object.values(values).includes(value)) {
-    const choices = Object.keys(values).map(k => `${enumName}.${k}`).join(', ');
+    const names = Object.keys(values).map(k => `${enumName}.${k}`);
+    const choices = names.length > 1 ? `${names.slice(0, -1).join(', ')} or ${names[names.length - 1]}` : names.join('');
     throw zeroTrustError(scope, `${what} ${typeof value === 'string' ? `"${value}"` : `(${describeValue(value)})`} is unknown`, `use ${choices}`);
   }
 }

@@ -133,7 +133,7 @@ function meetPodSecurity(adopted: ZeroTrustWorkload, workload: kplus.Workload, l
     if (!first) return;
     const more = rest.length ? ` (and ${rest.length} more: ${rest.map(f => f.control).join(', ')})` : '';
     throw zeroTrustError(workload, `its pods break Pod Security "${level}", which the namespace enforces: ${first.problem} (control "${first.control}")${more}`,
-      `${first.fix}; or, if the workload truly needs it, lower the namespace's podSecurity (PodSecurityLevel.BASELINE or PRIVILEGED)`);
+      `${first.fix}; or, if the workload truly needs it, run it in a namespace with podSecurity: PodSecurityLevel.${first.allowedAt.toUpperCase()}`);
   };
   check();
   validateWith(adopted, check);

@@ -25,6 +25,8 @@ export interface PodSecurityFinding {
   readonly problem: string;
   /** How to fix it. */
   readonly fix: string;
+  /** The lowest level that admits it: "baseline" for a Restricted-only control, else "privileged". */
+  readonly allowedAt: string;
 }
 
 /** Every control of `level` that the pod template (metadata + spec) breaks; empty when it passes. */
@@ -38,7 +40,8 @@ export function podSecurityFindings(template: { metadata?: any; spec?: any }, le
     ...(spec.ephemeralContainers ?? []).map((c: any) => ({ kind: 'ephemeral container', c })),
   ];
   const found: PodSecurityFinding[] = [];
-  const add = (control: string, problem: string, fix: string) => found.push({ control, problem, fix });
+  let allowedAt = 'privileged';
+  const add = (control: string, problem: string, fix: string) => found.push({ control, problem, fix, allowedAt });
   const each = (fn: (where: string, sc: any, c: any) => void) => containers.forEach(({ kind, c }) => fn(`${kind} "${c.name}"`, c.securityContext ?? {}, c));
 
   // Baseline
@@ -85,6 +88,7 @@ export function podSecurityFindings(template: { metadata?: any; spec?: any }, le
   if (level === 'baseline') return found;
 
   // Restricted
+  allowedAt = 'baseline';
   for (const v of spec.volumes ?? []) {
     const source = Object.keys(v).find(k => k !== 'name');
     if (source !== undefined && source !== 'hostPath' && !RESTRICTED_VOLUMES.includes(source)) {

@@ -9,7 +9,7 @@ import { TransportProtocol, ZeroTrustMode } from '../model/intent';
 import { ZeroTrustRegistry } from '../model/registry';
 import { findZeroTrustNamespace } from '../namespace/lookup';
 import {
-  assertArray, assertConstructArgs, assertDns1123Label, assertEnumValue, assertLabels, assertOptionalArray, assertOptionalPlainObject,
+  assertArray, assertConstructArgs, assertDns1123Label, assertEnumValue, assertLabels, assertOptionalArray, assertStringMap,
   assertOptionalString, assertPlainObject, assertPortNumber, assertTrustDomain, describeValue,
 } from '../validation';
 
@@ -293,7 +293,7 @@ function checkWorkloadProps(scope: IConstruct, props: ZeroTrustWorkloadProps): v
   assertPlainObject(scope, 'workload options', props, 'pass an object of options, e.g. { ports: [{ number: 8080, name: "http" }] }');
   if (props.name !== undefined) assertDns1123Label(scope, 'workload name', props.name);
   if (props.serviceAccountName !== undefined) assertDns1123Label(scope, 'ServiceAccount name', props.serviceAccountName);
-  assertOptionalPlainObject(scope, 'podLabels', props.podLabels, 'pass an object of labels, e.g. podLabels: { app: "web" }');
+  if (props.podLabels !== undefined) assertStringMap(scope, 'podLabels', props.podLabels);
   if (props.mode !== undefined) assertEnumValue(scope, 'mode', props.mode, ZeroTrustMode as unknown as { [key: string]: string }, 'ZeroTrustMode');
 }
 
@@ -318,7 +318,7 @@ export function checkLinkEnd(scope: IConstruct, which: string, end: IZeroTrustWo
   }
   const root = (end as unknown as IConstruct).node?.root;
   if (root !== undefined && root !== scope.node.root) {
-    throw zeroTrustError(scope, `"${which}" (${end.namespace}/${end.name}, at ${(end as unknown as IConstruct).node.path}) belongs to another cdk8s App, whose namespaces never see this link, so only one side of it would open`,
+    throw zeroTrustError(scope, `"${which}" (${(end as unknown as IConstruct).node.path}) belongs to another cdk8s App, whose namespaces never see this link, so only one side of it would open`,
       'declare both workloads in one App, or reference the other app\'s workload in this one with ZeroTrustWorkload.fromAttributes()');
   }
   return end;
