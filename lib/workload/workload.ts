@@ -334,5 +334,5 @@ export function requireOwnedWorkload(
   if (!workload || typeof workload.principal !== 'string' || workload.managed !== true) {
     throw zeroTrustError(scope, `"${role}" (${describeValue(workload)}) is not a workload of a zero-trust namespace of this app, so ${consequence}`, fix);
   }
-  return workload;
+  return checkLinkEnd(scope, role, workload);
 }
