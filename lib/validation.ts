@@ -94,11 +94,14 @@ export function describeValue(value: unknown): string {
 }
 
 function wrongShape(scope: IConstruct, what: string, expected: string, value: unknown, fix: string): never {
-  throw zeroTrustError(scope, `${what} must be ${expected}, but it is ${describeValue(value)}`, fix);
+  const isConstruct = typeof (value as { node?: { path?: unknown } } | undefined)?.node?.path === 'string';
+  throw zeroTrustError(scope, `${what} must be ${expected}, but it is ${isConstruct ? 'the construct ' : ''}${describeValue(value)}`, fix);
 }
 
 /** A string (optionally non-empty). */
-export function assertString(scope: IConstruct, what: string, value: unknown, fix: string, options: { nonEmpty?: boolean } = {}): asserts value is string {
+export function assertString(
+  scope: IConstruct, what: string, value: unknown, fix: string, options: { nonEmpty?: boolean } = {},
+): asserts value is string {
   if (typeof value !== 'string') wrongShape(scope, what, 'a string', value, fix);
   if (options.nonEmpty && value === '') throw zeroTrustError(scope, `${what} is empty`, fix);
 }

@@ -25,7 +25,8 @@ export class ServiceAccountBinding {
    * its chart's; one of them must be set.
    */
   public static fromServiceAccount(serviceAccount: kplus.ServiceAccount): IServiceAccountBinding {
-    requireInstance(serviceAccount, 'serviceAccount', serviceAccount, kplus.ServiceAccount, 'pass a cdk8s-plus-28 ServiceAccount');
+    requireInstance(serviceAccount, 'serviceAccount', serviceAccount, kplus.ServiceAccount, 'pass a cdk8s-plus-28 ServiceAccount',
+      'a cdk8s-plus-28 ServiceAccount');
     const namespace = serviceAccount.metadata.namespace;
     if (namespace === undefined) {
       fail(serviceAccount, `ServiceAccount "${serviceAccount.name}" has no namespace, so no IAM trust can be pinned to it`,

@@ -22,8 +22,8 @@ export function requireString(scope: IConstruct, what: string, value: unknown, f
 }
 
 /** An option that must be an instance of one of the library's classes (built by its static factories). */
-export function requireInstance(scope: IConstruct, what: string, value: unknown, type: Function, fix: string): void {
-  if (!(value instanceof type)) fail(scope, `${what} must be a ${type.name}, but it is ${describeValue(value)}`, fix);
+export function requireInstance(scope: IConstruct, what: string, value: unknown, type: Function, fix: string, expected: string = `a ${type.name}`): void {
+  if (!(value instanceof type)) fail(scope, `${what} must be ${expected}, but it is ${describeValue(value)}`, fix);
 }
 
 /** A value that ends up in a trust condition or YAML must be a literal, not a CDK token. */

@@ -47,7 +47,7 @@ export function checkNamespaceLabels(scope: IConstruct, labels: { [key: string]:
   for (const [key, value] of Object.entries(labels)) {
     if (key === 'istio-injection' || key === 'istio.io/rev') {
       throw zeroTrustError(scope, `labels sets "${key}: ${value}", which the library sets itself (sidecar injection is what makes the namespace's Istio policies apply)`,
-        `remove it from labels; to inject a specific revision use controlPlane: { revision: "<revision>" } (labels the namespace istio.io/rev), otherwise the namespace gets istio-injection: enabled`);
+        'remove it from labels; to inject a specific revision use controlPlane: { revision: "<revision>" } (labels the namespace istio.io/rev), otherwise the namespace gets istio-injection: enabled');
     }
     if (key === `${POD_SECURITY_PREFIX}enforce`) {
       throw zeroTrustError(scope, `labels sets "${key}: ${value}", which the library sets itself from the podSecurity option`,

@@ -2,8 +2,8 @@ import { ApiObject, Chart, JsonPatch } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { markZeroTrustNamespace } from './lookup';
-import { checkNamespaceLabels, checkNamespaceProps } from './namespace-checks';
 import { sortManifests } from './manifest-order';
+import { checkNamespaceLabels, checkNamespaceProps } from './namespace-checks';
 import { ControlPlaneOptions, DnsOptions, MonitoringOptions, PodSecurityLevel } from './options';
 import { IdentityAwareEntryPoint } from '../access/identity-aware-entry-point';
 import { AddressEgress, HostEgress } from '../egress/external-egress';
@@ -16,7 +16,7 @@ import { ZeroTrustRegistry } from '../model/registry';
 import { IstioRenderer } from '../render/istio-renderer';
 import { NetworkPolicyRenderer, SIDECAR_METRICS_PORTS } from '../render/network-policy-renderer';
 import { ILayerRenderer } from '../render/renderer';
-import { assertConstructArgs, assertDns1123Label, assertLabels, assertPortNumber, assertStringMap, assertTrustDomain } from '../validation';
+import { assertConstructArgs, assertDns1123Label, assertPlainObject, assertLabels, assertPortNumber, assertStringMap, assertTrustDomain } from '../validation';
 import { adoptWorkload, AdoptOptions } from '../workload/adopt';
 import { ZeroTrustWorkload, ZeroTrustWorkloadOptions } from '../workload/workload';
 
@@ -116,6 +116,7 @@ export class ZeroTrustNamespace extends Chart {
   public addWorkload(name: string, options: ZeroTrustWorkloadOptions = {}): ZeroTrustWorkload {
     // Checked here, before the construct id is used, so an empty name gets this error rather than the constructs library's.
     if (typeof name !== 'string' || name === '') assertDns1123Label(this, 'workload name', name);
+    assertPlainObject(this, `options of workload "${name}"`, options, 'pass an object of options, e.g. { ports: [{ number: 8080, name: "http" }] }, or omit it');
     return new ZeroTrustWorkload(this, name, { ...options, name });
   }
 

@@ -5,11 +5,11 @@ import { AdoptedWorkloadProps } from './adopted';
 import { podSecurityFindings } from './pod-security';
 import { ServicePortMapping, WorkloadPort } from './ports';
 import { WORKLOAD_NAME_LABEL, ZeroTrustWorkload } from './workload';
-import { PodSecurityLevel } from '../namespace/options';
 import { validateWith, zeroTrustError } from '../errors';
-import { assertOptionalArray, assertOptionalString, assertPlainObject, describeValue } from '../validation';
 import { TransportProtocol, ZeroTrustMode } from '../model/intent';
 import { NamespaceIdentity } from '../namespace/lookup';
+import { PodSecurityLevel } from '../namespace/options';
+import { assertOptionalArray, assertOptionalString, assertPlainObject, describeValue } from '../validation';
 
 /** Options for adopting a cdk8s-plus-28 workload. */
 export interface AdoptOptions {

@@ -47,36 +47,43 @@ const SELINUX_TYPES = ['', 'container_t', 'container_init_t', 'container_kvm_t',
 export const CONTROLS: Control[] = [
   // Baseline
   {
-    level: 'baseline', name: 'HostProcess',
+    level: 'baseline',
+    name: 'HostProcess',
     violations: pod => [
       ...(unsetOr(false)(pod.spec.securityContext?.windowsOptions?.hostProcess) ? [] : ['spec.securityContext.windowsOptions.hostProcess=true']),
       ...perContainer(pod, 'securityContext.windowsOptions.hostProcess', c => c.securityContext?.windowsOptions?.hostProcess, unsetOr(false)),
     ],
   },
   {
-    level: 'baseline', name: 'Host Namespaces',
+    level: 'baseline',
+    name: 'Host Namespaces',
     violations: pod => ['hostNetwork', 'hostPID', 'hostIPC'].filter(f => !unsetOr(false)(pod.spec[f])).map(f => `spec.${f}=${pod.spec[f]}`),
   },
   {
-    level: 'baseline', name: 'Privileged Containers',
+    level: 'baseline',
+    name: 'Privileged Containers',
     violations: pod => perContainer(pod, 'securityContext.privileged', c => c.securityContext?.privileged, unsetOr(false)),
   },
   {
-    level: 'baseline', name: 'Capabilities',
+    level: 'baseline',
+    name: 'Capabilities',
     violations: pod => perContainer(pod, 'securityContext.capabilities.add', c => c.securityContext?.capabilities?.add,
       v => v === undefined || (v as string[]).every(cap => BASELINE_CAPS.has(cap))),
   },
   {
-    level: 'baseline', name: 'HostPath Volumes',
+    level: 'baseline',
+    name: 'HostPath Volumes',
     violations: pod => (pod.spec.volumes ?? []).filter((v: any) => v.hostPath !== undefined).map((v: any) => `spec.volumes[${v.name}].hostPath`),
   },
   {
-    level: 'baseline', name: 'Host Ports',
+    level: 'baseline',
+    name: 'Host Ports',
     violations: pod => containers(pod).flatMap(({ at, c }) => (c.ports ?? [])
       .filter((p: any) => !unsetOr(0)(p.hostPort)).map((p: any) => `${at}.ports[${p.containerPort}].hostPort=${p.hostPort}`)),
   },
   {
-    level: 'baseline', name: 'AppArmor',
+    level: 'baseline',
+    name: 'AppArmor',
     violations: pod => [
       ...(unsetOr('RuntimeDefault', 'Localhost')(pod.spec.securityContext?.appArmorProfile?.type) ? [] : ['spec.securityContext.appArmorProfile.type']),
       ...perContainer(pod, 'securityContext.appArmorProfile.type', c => c.securityContext?.appArmorProfile?.type, unsetOr('RuntimeDefault', 'Localhost')),
@@ -86,7 +93,8 @@ export const CONTROLS: Control[] = [
     ],
   },
   {
-    level: 'baseline', name: 'SELinux',
+    level: 'baseline',
+    name: 'SELinux',
     violations: pod => {
       const bad = (o: any) => o !== undefined && (!unsetOr(...SELINUX_TYPES)(o.type) || !unsetOr('')(o.user) || !unsetOr('')(o.role));
       return [
@@ -96,32 +104,38 @@ export const CONTROLS: Control[] = [
     },
   },
   {
-    level: 'baseline', name: '/proc Mount Type',
+    level: 'baseline',
+    name: '/proc Mount Type',
     violations: pod => perContainer(pod, 'securityContext.procMount', c => c.securityContext?.procMount, unsetOr('Default')),
   },
   {
-    level: 'baseline', name: 'Seccomp',
+    level: 'baseline',
+    name: 'Seccomp',
     violations: pod => [
       ...(unsetOr('RuntimeDefault', 'Localhost')(pod.spec.securityContext?.seccompProfile?.type) ? [] : ['spec.securityContext.seccompProfile.type']),
       ...perContainer(pod, 'securityContext.seccompProfile.type', c => c.securityContext?.seccompProfile?.type, unsetOr('RuntimeDefault', 'Localhost')),
     ],
   },
   {
-    level: 'baseline', name: 'Sysctls',
+    level: 'baseline',
+    name: 'Sysctls',
     violations: pod => (pod.spec.securityContext?.sysctls ?? []).filter((s: any) => !SAFE_SYSCTLS.has(s.name)).map((s: any) => `sysctl ${s.name}`),
   },
   // Restricted: everything above, plus
   {
-    level: 'restricted', name: 'Volume Types',
+    level: 'restricted',
+    name: 'Volume Types',
     violations: pod => (pod.spec.volumes ?? []).flatMap((v: any) => Object.keys(v).filter(k => k !== 'name' && !RESTRICTED_VOLUME_SOURCES.has(k))
       .map(k => `spec.volumes[${v.name}].${k}`)),
   },
   {
-    level: 'restricted', name: 'Privilege Escalation',
+    level: 'restricted',
+    name: 'Privilege Escalation',
     violations: pod => perContainer(pod, 'securityContext.allowPrivilegeEscalation', c => c.securityContext?.allowPrivilegeEscalation, v => v === false),
   },
   {
-    level: 'restricted', name: 'Running as Non-root',
+    level: 'restricted',
+    name: 'Running as Non-root',
     violations: pod => {
       const podLevel = pod.spec.securityContext?.runAsNonRoot;
       return [
@@ -132,14 +146,16 @@ export const CONTROLS: Control[] = [
     },
   },
   {
-    level: 'restricted', name: 'Running as Non-root user',
+    level: 'restricted',
+    name: 'Running as Non-root user',
     violations: pod => [
       ...(pod.spec.securityContext?.runAsUser === 0 ? ['spec.securityContext.runAsUser=0'] : []),
       ...perContainer(pod, 'securityContext.runAsUser', c => c.securityContext?.runAsUser, v => v !== 0),
     ],
   },
   {
-    level: 'restricted', name: 'Seccomp',
+    level: 'restricted',
+    name: 'Seccomp',
     violations: pod => {
       const podType = pod.spec.securityContext?.seccompProfile?.type;
       const ok = (t: unknown) => t === 'RuntimeDefault' || t === 'Localhost';
@@ -148,7 +164,8 @@ export const CONTROLS: Control[] = [
     },
   },
   {
-    level: 'restricted', name: 'Capabilities',
+    level: 'restricted',
+    name: 'Capabilities',
     violations: pod => [
       ...perContainer(pod, 'securityContext.capabilities.drop', c => c.securityContext?.capabilities?.drop, v => Array.isArray(v) && v.includes('ALL')),
       ...perContainer(pod, 'securityContext.capabilities.add', c => c.securityContext?.capabilities?.add,
