@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { App } from 'cdk8s';
+import { App, Testing, YamlOutputType } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { parseAllDocuments } from 'yaml';
 import { edgesExample } from '../../examples/edges/edges';
@@ -151,6 +151,31 @@ describe('adopted cdk8s-plus-28 workloads pass the Pod Security level of their n
     const [{ pod }] = podTemplatesOf(manifests);
     expect(pod.spec.containers.map((c: any) => c.securityContext.capabilities)).toEqual([{ drop: ['ALL'] }, { drop: ['ALL'] }]);
     expect(violationsAtOwnLevel(manifests)).toEqual([]);
+  });
+
+  test('every synthesis path sees the hardened pods: Testing.synth, chart.toJson and one file per resource', () => {
+    const build = (app: App) => {
+      const ns = new ZeroTrustNamespace(app, 'production');
+      const web = new kplus.Deployment(ns, 'web', { metadata: { name: 'web' }, containers: [container] });
+      ns.adopt(web);
+      web.addContainer({ name: 'exporter', image: 'exporter', ports: [{ number: 9100 }] });
+      return ns;
+    };
+    const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'zt-pss-'));
+    const perResource = new App({ outdir, yamlOutputType: YamlOutputType.FOLDER_PER_CHART_FILE_PER_RESOURCE });
+    build(perResource);
+    perResource.synth();
+    const files = fs.readdirSync(path.join(outdir, 'production')).map(f => path.join(outdir, 'production', f));
+    const paths: [string, any[]][] = [
+      ['Testing.synth', Testing.synth(build(Testing.app()))],
+      ['chart.toJson', build(new App()).toJson()],
+      ['file per resource', files.flatMap(f => parseAllDocuments(fs.readFileSync(f, 'utf8')).map(d => d.toJSON()))],
+    ];
+    for (const [name, manifests] of paths) {
+      const templates = podTemplatesOf(manifests);
+      expect([name, templates.length]).toEqual([name, 1]);
+      expect([name, podSecurityViolations(templates[0].pod, 'restricted')]).toEqual([name, []]);
+    }
   });
 
   test('what the user set is kept: a Localhost seccomp profile and an explicit drop list with ALL', () => {
