@@ -40,7 +40,8 @@ export interface ReferenceScenario {
 
 /**
  * Deploys one workload the way a team would with cdk8s-plus, then adopts it:
- * a Deployment (restricted Pod Security), a Service in front, and its identity.
+ * a Deployment with cdk8s-plus defaults (adopt() makes its pods pass restricted Pod Security),
+ * a Service in front, and its identity.
  */
 export function deployAndAdopt(ns: ZeroTrustNamespace, name: string, ports: Port[], servicePorts?: kplus.ServicePort[]): ZeroTrustWorkload {
   const deployment = new kplus.Deployment(ns, `${name}-deployment`, {
@@ -50,10 +51,6 @@ export function deployAndAdopt(ns: ZeroTrustNamespace, name: string, ports: Port
       name: 'app',
       image: `registry.example.com/shop/${name}:1.0.0`,
       ports: ports.map(p => ({ number: p.number, name: p.name })),
-      securityContext: {
-        capabilities: { drop: [kplus.Capability.ALL] },
-        seccompProfile: { type: kplus.SeccompProfileType.RUNTIME_DEFAULT },
-      },
     }],
   });
   const service = deployment.exposeViaService({

@@ -4,7 +4,10 @@ import { AlertSettings, deniedCallsExpr, mtlsFailuresExpr } from './alert-rules'
 import { zeroTrustError } from '../errors';
 import { compareStrings, sortedLabels } from '../model/order';
 import { ZeroTrustNamespace } from '../namespace/zero-trust-namespace';
-import { assertDns1123Label, assertLabels } from '../validation';
+import {
+  assertArray, assertConstructArgs, assertDns1123Label, assertLabels, assertOptionalBoolean, assertOptionalPlainObject, assertOptionalString,
+  assertPlainObject, assertStringMap, describeValue,
+} from '../validation';
 
 /** Settings of one alert. */
 export interface ZeroTrustAlertOptions {
@@ -89,7 +92,17 @@ export class ZeroTrustAlerts extends Construct {
   public readonly rule: ApiObject;
 
   constructor(scope: Construct, id: string, props: ZeroTrustAlertsProps) {
+    assertConstructArgs(scope, id, 'ZeroTrustAlerts');
     super(scope, id);
+    assertPlainObject(this, 'ZeroTrustAlerts props', props, 'pass { namespaces: [production] } and any alert options');
+    assertArray(this, 'namespaces', props.namespaces, 'pass the ZeroTrustNamespaces whose calls the alerts cover, e.g. namespaces: [production]');
+    assertOptionalString(this, 'ruleNamespace', props.ruleNamespace, 'name the namespace of the PrometheusRule, e.g. ruleNamespace: "monitoring"');
+    if (props.alertLabels !== undefined) assertStringMap(this, 'alertLabels', props.alertLabels);
+    for (const option of ['deniedCalls', 'mtlsHandshakeFailures'] as const) {
+      const o = props[option];
+      assertOptionalPlainObject(this, option, o, `pass the ${option} options as an object, e.g. { threshold: 0.1 }, or omit it`);
+      assertOptionalBoolean(this, `${option}.enabled`, o?.enabled);
+    }
     const namespaces = checkNamespaces(this, props.namespaces);
     const name = props.name ?? 'zero-trust-alerts';
     assertDns1123Label(this, 'PrometheusRule name', name);
@@ -133,7 +146,7 @@ function checkNamespaces(scope: IConstruct, namespaces: ZeroTrustNamespace[]): s
   }
   for (const ns of namespaces) {
     if (!(ns instanceof ZeroTrustNamespace)) {
-      throw zeroTrustError(scope, `${(ns as unknown as IConstruct)?.node?.path ?? String(ns)} is not a ZeroTrustNamespace`, 'pass ZeroTrustNamespace constructs');
+      throw zeroTrustError(scope, `${describeValue(ns)} is not a ZeroTrustNamespace`, 'pass ZeroTrustNamespace constructs');
     }
     if (!ns.toIntent().monitoring) {
       throw zeroTrustError(scope, `namespace "${ns.name}" has no monitoring option, so Prometheus cannot scrape its sidecars (TCP 15020/15090) and the alerts would never fire`,

@@ -7,6 +7,7 @@ import { zeroTrustError } from '../errors';
 import { workloadIntent } from '../link/service-link';
 import { AddressRangeIntent, ExternalEgressIntent, ExternalPortIntent, ExternalProtocol, ExternalTargetKind } from '../model/edge-intent';
 import { ZeroTrustRegistry } from '../model/registry';
+import { assertArray, assertConstructArgs, assertOptionalArray, assertOptionalBoolean, assertPlainObject, assertString } from '../validation';
 import { IZeroTrustWorkload, requireOwnedWorkload } from '../workload/workload';
 
 /** Options shared by every egress declaration. */
@@ -55,7 +56,11 @@ abstract class ExternalEgressBase extends Construct {
 
   protected constructor(scope: Construct, id: string, props: ExternalEgressBaseProps, target: string,
     checkTarget: (self: IConstruct) => void) {
+    assertConstructArgs(scope, id, 'egress');
     super(scope, id);
+    assertPlainObject(this, 'egress props', props, 'pass { from, ports, ... } (see AddressEgressProps / HostEgressProps)');
+    assertArray(this, 'ports', props.ports, 'list the ports the workload calls, e.g. ports: [ExternalPort.https(443)]');
+    assertOptionalBoolean(this, 'allowAnyAddressUnsafe', props.allowAnyAddressUnsafe);
     checkTarget(this);
     this.from = checkClient(this, props.from);
     this.portIntents = externalPortIntents(this, target, props.ports);
@@ -80,7 +85,10 @@ export class AddressEgress extends ExternalEgressBase {
   public readonly except: string[];
 
   constructor(scope: Construct, id: string, props: AddressEgressProps) {
-    super(scope, id, props, `"${props.cidr}"`, () => undefined);
+    super(scope, id, props, `"${(props as AddressEgressProps | undefined)?.cidr}"`, self => {
+      assertString(self, 'cidr', props.cidr, 'pass the network as a string, e.g. cidr: "203.0.113.0/24"');
+      assertOptionalArray(self, 'except', props.except, 'list the excluded sub-ranges, e.g. except: ["203.0.113.128/25"]');
+    });
     const range = checkRange(this, props.cidr, props.except ?? [], props.allowAnyAddressUnsafe === true);
     this.cidr = range.cidr;
     this.except = range.except;
@@ -125,7 +133,10 @@ export class HostEgress extends ExternalEgressBase {
   public readonly addresses: string[];
 
   constructor(scope: Construct, id: string, props: HostEgressProps) {
-    super(scope, id, props, `"${props.host}"`, self => assertExternalHostname(self, props.host));
+    super(scope, id, props, `"${(props as HostEgressProps | undefined)?.host}"`, self => {
+      assertExternalHostname(self, props.host);
+      assertArray(self, 'addresses', props.addresses, `list the CIDRs "${props.host}" resolves into, e.g. addresses: ["203.0.113.0/24"]`);
+    });
     this.host = props.host.replace(/\.$/, '');
     const udp = this.portIntents.find(p => p.protocol === ExternalProtocol.UDP);
     if (udp) {

@@ -3,7 +3,7 @@ import { LinkPort, LinkPortKind } from './link-port';
 import { zeroTrustError } from '../errors';
 import { PortIntent, TransportProtocol } from '../model/intent';
 import { compareStrings } from '../model/order';
-import { assertPortNumber } from '../validation';
+import { assertPortNumber, describeValue } from '../validation';
 import { ServicePortMapping } from '../workload/ports';
 import { IZeroTrustWorkload } from '../workload/workload';
 
@@ -17,9 +17,12 @@ export function resolveLinkPorts(scope: IConstruct, server: IZeroTrustWorkload, 
 /** Checks what can be checked without the server: numbers, ranges, names. */
 export function checkLinkPortShape(scope: IConstruct, port: LinkPort): void {
   if (!(port instanceof LinkPort)) {
-    throw zeroTrustError(scope, `port ${JSON.stringify(port)} is not a LinkPort`, 'use LinkPort.tcp(8080), LinkPort.named("http") or LinkPort.service(443)');
+    throw zeroTrustError(scope, `port (${describeValue(port)}) is not a LinkPort`, 'use LinkPort.tcp(8080), LinkPort.named("http") or LinkPort.service(443)');
   }
   if (port.kind === LinkPortKind.NAMED) {
+    if (port.name !== undefined && typeof port.name !== 'string') {
+      throw zeroTrustError(scope, `a named port must be named by a string, but it is ${describeValue(port.name)}`, 'use the container port name, e.g. LinkPort.named("http")');
+    }
     if (!port.name) throw zeroTrustError(scope, 'a named port has an empty name', 'use the container port name, e.g. LinkPort.named("http")');
     return;
   }

@@ -3,6 +3,7 @@ import * as kplus from 'cdk8s-plus-28';
 import { Construct, IConstruct } from 'constructs';
 import { markZeroTrustNamespace } from './lookup';
 import { sortManifests } from './manifest-order';
+import { checkNamespaceLabels, checkNamespaceProps } from './namespace-checks';
 import { ControlPlaneOptions, DnsOptions, MonitoringOptions, PodSecurityLevel } from './options';
 import { namespaceContext } from './resolution';
 import { IdentityAwareEntryPoint } from '../access/identity-aware-entry-point';
@@ -14,7 +15,7 @@ import { ZeroTrustRegistry } from '../model/registry';
 import { IstioRenderer } from '../render/istio-renderer';
 import { NetworkPolicyRenderer, SIDECAR_METRICS_PORTS } from '../render/network-policy-renderer';
 import { DeclaredEntryPoint, DeclaredLink, ILayerRenderer, IRenderLayer, NamespaceRenderContext } from '../render/renderer';
-import { assertDns1123Label, assertLabels, assertPortNumber, assertTrustDomain } from '../validation';
+import { assertConstructArgs, assertDns1123Label, assertPlainObject, assertLabels, assertPortNumber, assertStringMap, assertTrustDomain } from '../validation';
 import { adoptWorkload, AdoptOptions } from '../workload/adopt';
 import { IZeroTrustWorkload, ZeroTrustWorkload, ZeroTrustWorkloadOptions } from '../workload/workload';
 
@@ -84,15 +85,20 @@ export class ZeroTrustNamespace extends Chart {
   public readonly trustDomain: string;
   /** Enforcement mode. */
   public readonly mode: ZeroTrustMode;
+  /** Pod Security Standard the Namespace enforces; adopted pods are made to pass it, or refused. */
+  public readonly podSecurity: PodSecurityLevel;
   private readonly intent: NamespaceIntent;
   private readonly layers: Array<[ILayerRenderer, RenderLayer]>;
 
   constructor(scope: Construct, id: string, props: ZeroTrustNamespaceProps = {}) {
-    const name = props.name ?? id;
-    super(scope, id, { namespace: name });
+    assertConstructArgs(scope, id, 'ZeroTrustNamespace');
+    const name = (props as ZeroTrustNamespaceProps | undefined)?.name ?? id;
+    super(scope, id, { namespace: typeof name === 'string' ? name : id });
+    checkNamespaceProps(this, props);
     this.name = name;
     this.trustDomain = props.trustDomain ?? 'cluster.local';
     this.mode = props.mode ?? ZeroTrustMode.ENFORCE;
+    this.podSecurity = props.podSecurity ?? PodSecurityLevel.RESTRICTED;
     assertDns1123Label(this, 'namespace name', name);
     assertTrustDomain(this, this.trustDomain);
     if (!Object.values(ZeroTrustMode).includes(this.mode)) {
@@ -112,6 +118,9 @@ export class ZeroTrustNamespace extends Chart {
 
   /** Declares a workload identity in this namespace (ServiceAccount, pod labels, ports). */
   public addWorkload(name: string, options: ZeroTrustWorkloadOptions = {}): ZeroTrustWorkload {
+    // Checked here, before the construct id is used, so an empty name gets this error rather than the constructs library's.
+    if (typeof name !== 'string' || name === '') assertDns1123Label(this, 'workload name', name);
+    assertPlainObject(this, `options of workload "${name}"`, options, 'pass an object of options, e.g. { ports: [{ number: 8080, name: "http" }] }, or omit it');
     return new ZeroTrustWorkload(this, name, { ...options, name });
   }
 
@@ -176,7 +185,7 @@ export class ZeroTrustNamespace extends Chart {
     const labels: { [key: string]: string } = {
       ...(props.labels ?? {}),
       ...(revision ? { 'istio.io/rev': revision } : { 'istio-injection': 'enabled' }),
-      'pod-security.kubernetes.io/enforce': props.podSecurity ?? PodSecurityLevel.RESTRICTED,
+      'pod-security.kubernetes.io/enforce': this.podSecurity,
     };
     const ns = new kplus.k8s.KubeNamespace(this, 'Namespace', { metadata: { name: this.name, labels } });
     // A Namespace is cluster-scoped; the chart would otherwise stamp its own namespace on it.
@@ -201,7 +210,11 @@ function resolveIntent(scope: Construct, name: string, trustDomain: string, mode
     assertDns1123Label(scope, 'monitoring namespace', props.monitoring.namespace);
     if (props.monitoring.podLabels !== undefined) assertLabels(scope, 'monitoring podLabels', props.monitoring.podLabels);
   }
-  for (const [key, value] of Object.entries(props.labels ?? {})) assertLabels(scope, 'namespace labels', { [key]: value });
+  if (props.labels !== undefined) {
+    assertStringMap(scope, 'labels', props.labels);
+    for (const [key, value] of Object.entries(props.labels)) assertLabels(scope, 'namespace labels', { [key]: value });
+    checkNamespaceLabels(scope, props.labels);
+  }
   const tcp = (port: number) => ({ port, protocol: TransportProtocol.TCP });
   return {
     name,

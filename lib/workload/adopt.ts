@@ -3,12 +3,15 @@ import * as kplus from 'cdk8s-plus-28';
 import { IConstruct } from 'constructs';
 import { AdoptedWorkloadProps } from './adopted';
 import { adoptedName } from './adopted-name';
+import { podSecurityFindings } from './pod-security';
 import { ServicePortMapping, WorkloadPort } from './ports';
 import { refuseReservedLabel, WORKLOAD_NAME_LABEL, ZeroTrustWorkload } from './workload';
-import { zeroTrustError } from '../errors';
+import { validateWith, zeroTrustError } from '../errors';
 import { TransportProtocol, ZeroTrustMode } from '../model/intent';
 import { AUDIT_POD_LABEL } from '../model/labels';
 import { findZeroTrustNamespace, NamespaceIdentity } from '../namespace/lookup';
+import { PodSecurityLevel } from '../namespace/options';
+import { assertOptionalArray, assertOptionalString, assertPlainObject, describeValue } from '../validation';
 
 /** Options for adopting a cdk8s-plus-28 workload. */
 export interface AdoptOptions {
@@ -43,6 +46,9 @@ export interface AdoptOptions {
 /** Wires an existing cdk8s-plus-28 workload into a zero-trust namespace. */
 export function adoptWorkload(ns: IConstruct & NamespaceIdentity, workload: kplus.Workload, options: AdoptOptions): ZeroTrustWorkload {
   checkAdoptable(ns, workload);
+  assertPlainObject(ns, 'adopt() options', options, 'pass an object of options, e.g. { services: [service] }, or omit it');
+  assertOptionalString(ns, 'adopt() option name', options.name, 'pass the workload name as a string, e.g. name: "payment-service"');
+  checkServices(ns, options.services);
   const name = options.name ?? adoptedName(workload);
   const podLabels = options.podLabels ?? { [WORKLOAD_NAME_LABEL]: name };
   const serviceAccountName = workload.serviceAccount?.name ?? options.serviceAccountName ?? name;
@@ -75,6 +81,7 @@ export function adoptMember(identity: ZeroTrustWorkload, workload: kplus.Workloa
 } {
   const ns = findZeroTrustNamespace(identity);
   if (ns) checkAdoptable(ns, workload);
+  checkServices(identity, services);
   if (workload.serviceAccount && workload.serviceAccount !== identity.serviceAccount) {
     throw zeroTrustError(workload, `the workload already runs under ServiceAccount "${workload.serviceAccount.name}", not under the identity ${identity.namespace}/${identity.name}'s ServiceAccount "${identity.serviceAccountName}"`,
       `create the workload without a serviceAccount (adopting sets it), or with the identity's own ServiceAccount object (${identity.node.path})`);
@@ -90,7 +97,7 @@ function checkAdoptable(ns: IConstruct & NamespaceIdentity, workload: kplus.Work
   const supported = workload instanceof kplus.Deployment || workload instanceof kplus.StatefulSet
     || workload instanceof kplus.DaemonSet || workload instanceof kplus.Job;
   if (!supported) {
-    throw zeroTrustError(ns, `cannot adopt ${(workload as IConstruct)?.node?.path ?? String(workload)}: only cdk8s-plus-28 Deployments, StatefulSets, DaemonSets and Jobs can be adopted`,
+    throw zeroTrustError(ns, `cannot adopt ${describeValue(workload)}: only cdk8s-plus-28 Deployments, StatefulSets, DaemonSets and Jobs can be adopted`,
       'adopt a Deployment/StatefulSet/DaemonSet/Job, or declare the identity with addWorkload()');
   }
   const home = Chart.of(workload);
@@ -119,7 +126,58 @@ function wirePods(workload: kplus.Workload, identity: ZeroTrustWorkload): void {
     // cdk8s-plus fixes serviceAccount at construction, so the pod template is patched instead.
     ApiObject.of(workload).addJsonPatch(JsonPatch.add('/spec/template/spec/serviceAccountName', identity.serviceAccountName));
   }
+  meetPodSecurity(identity, workload, findZeroTrustNamespace(identity)?.podSecurity ?? PodSecurityLevel.RESTRICTED);
 }
+
+/** Services passed when adopting must be cdk8s-plus-28 Services: their ports become linkable. */
+function checkServices(scope: IConstruct, services: unknown): void {
+  assertOptionalArray(scope, 'adopt() option services', services, 'pass the Services in front of the workload as a list, e.g. services: [service]');
+  ((services ?? []) as unknown[]).forEach((svc, i) => {
+    if (!(svc instanceof kplus.Service)) {
+      throw zeroTrustError(scope, `services[${i}] (${describeValue(svc)}) is not a cdk8s-plus-28 Service`, 'pass the Service that deployment.exposeViaService() or new kplus.Service() returned');
+    }
+  });
+}
+
+/**
+ * Makes the adopted pods pass the namespace's Pod Security level: sets what cdk8s-plus
+ * leaves unset (for restricted: a pod-level RuntimeDefault seccomp profile, and dropping
+ * ALL capabilities in containers that set no drop list), then refuses what the user set
+ * explicitly against the level. Checked again at synth, for containers added later.
+ */
+function meetPodSecurity(adopted: ZeroTrustWorkload, workload: kplus.Workload, level: string): void {
+  const object = ApiObject.of(workload);
+  // Idempotent: each call patches only what is still unset, so it runs again at synth for containers added after adopt().
+  const fill = () => {
+    if (level !== PodSecurityLevel.RESTRICTED) return;
+    const spec = object.toJson().spec?.template?.spec ?? {};
+    if (spec.securityContext?.seccompProfile === undefined) {
+      object.addJsonPatch(JsonPatch.add('/spec/template/spec/securityContext/seccompProfile', { type: 'RuntimeDefault' }));
+    }
+    for (const field of ['initContainers', 'containers']) {
+      (spec[field] ?? []).forEach((c: any, i: number) => {
+        const base = `/spec/template/spec/${field}/${i}/securityContext`;
+        if (c.securityContext?.capabilities === undefined) {
+          object.addJsonPatch(JsonPatch.add(`${base}/capabilities`, { drop: ['ALL'] }));
+        } else if (c.securityContext.capabilities.drop === undefined) {
+          object.addJsonPatch(JsonPatch.add(`${base}/capabilities/drop`, ['ALL']));
+        }
+      });
+    }
+  };
+  const check = () => {
+    fill();
+    const template = object.toJson().spec?.template ?? {};
+    const [first, ...rest] = podSecurityFindings(template, level);
+    if (!first) return;
+    const more = rest.length ? ` (and ${rest.length} more: ${rest.map(f => f.control).join(', ')})` : '';
+    throw zeroTrustError(workload, `its pods break Pod Security "${level}", which the namespace enforces: ${first.problem} (control "${first.control}")${more}`,
+      `${first.fix}; or, if the workload truly needs it, run it in a namespace with podSecurity: PodSecurityLevel.${first.allowedAt.toUpperCase()}`);
+  };
+  check();
+  validateWith(adopted, check);
+}
+
 
 function containerPorts(workload: kplus.Workload): WorkloadPort[] {
   return workload.containers.flatMap(c => c.ports.map(p => ({

@@ -1,11 +1,6 @@
 import { Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
-import { IConstruct } from 'constructs';
-import { ZeroTrustError } from '../errors';
-
-function fail(scope: IConstruct, problem: string, fix: string): never {
-  throw new ZeroTrustError(scope, problem, fix);
-}
+import { assertArray, assertPlainObject, fail, requireInstance, requireString } from '../validation';
 
 /** Options of `ProjectedServiceAccountToken.mount`. */
 export interface ProjectedServiceAccountTokenOptions {
@@ -53,6 +48,18 @@ export class ProjectedServiceAccountToken {
    * token, with its audience and short lifetime, is the only token the pod receives.
    */
   public static mount(workload: kplus.AbstractPod, options: ProjectedServiceAccountTokenOptions): kplus.Volume {
+    requireInstance(workload, 'the workload', workload, kplus.AbstractPod, 'pass a cdk8s-plus-28 Deployment, StatefulSet, DaemonSet, Job or Pod',
+      'a cdk8s-plus-28 workload or pod');
+    assertPlainObject(workload, 'ProjectedServiceAccountToken options', options, 'pass { audience: "vault" }');
+    requireString(workload, 'audience', options.audience, 'pass one audience as a string, e.g. audience: "vault"');
+    for (const field of ['path', 'mountPath', 'volumeName'] as const) {
+      if (options[field] !== undefined) requireString(workload, field, options[field], `pass ${field} as a string, or omit it`);
+    }
+    if (options.containers !== undefined) {
+      assertArray(workload, 'containers', options.containers, 'list the containers to mount the token into, e.g. containers: [deployment.containers[0]]');
+      options.containers.forEach((c, i) => requireInstance(workload, `containers[${i}]`, c, kplus.Container, 'pass containers of the workload (deployment.containers)',
+        'a cdk8s-plus-28 Container'));
+    }
     if (workload.automountServiceAccountToken) {
       fail(workload, 'automountServiceAccountToken is on, which mounts a long-lived API token beside the projected one',
         'set automountServiceAccountToken: false on the workload');

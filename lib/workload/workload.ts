@@ -12,7 +12,10 @@ import { TransportProtocol, ZeroTrustMode } from '../model/intent';
 import { AUDIT_POD_LABEL } from '../model/labels';
 import { sharedServiceAccountError, ZeroTrustRegistry } from '../model/registry';
 import { findZeroTrustNamespace } from '../namespace/lookup';
-import { assertDns1123Label, assertLabels, assertPortNumber, assertTrustDomain } from '../validation';
+import {
+  assertArray, assertConstructArgs, assertDns1123Label, assertEnumValue, assertLabels, assertOptionalArray, assertStringMap,
+  assertOptionalString, assertPlainObject, assertPortNumber, assertTrustDomain, describeValue,
+} from '../validation';
 
 /** The label the library puts on a workload's pods when none are given. */
 export const WORKLOAD_NAME_LABEL = 'app.kubernetes.io/name';
@@ -150,7 +153,9 @@ export class ZeroTrustWorkload extends Construct implements IZeroTrustWorkload {
   private readonly servicePortSources: Array<() => ServicePortMapping[]> = [];
 
   constructor(scope: Construct, id: string, props: ZeroTrustWorkloadProps = {}) {
+    assertConstructArgs(scope, id, 'ZeroTrustWorkload');
     super(scope, id);
+    checkWorkloadProps(this, props);
     const ns = findZeroTrustNamespace(this);
     if (!ns) {
       throw zeroTrustError(this, 'a ZeroTrustWorkload must be created inside a ZeroTrustNamespace',
@@ -169,6 +174,9 @@ export class ZeroTrustWorkload extends Construct implements IZeroTrustWorkload {
     // An auditing workload's pods carry the reserved label: the namespace's policies leave out exactly them.
     this.podLabels = this.mode === ZeroTrustMode.AUDIT ? { ...ownLabels, [AUDIT_POD_LABEL]: this.name } : ownLabels;
     const adopted = (props as AdoptedWorkloadProps).adopted;
+    // Checked before they join the live port sources, which flatten whatever they are given.
+    assertOptionalArray(this, 'ports', props.ports, 'pass a list of container ports, e.g. ports: [{ number: 8080, name: "http" }]');
+    assertOptionalArray(this, 'servicePorts', props.servicePorts, 'pass a list of Service ports, e.g. servicePorts: [{ port: 443, targetPort: 8443 }]');
     this.portSources.push(adopted?.ports ?? (() => props.ports ?? []));
     this.servicePortSources.push(adopted?.servicePorts ?? (() => props.servicePorts ?? []));
     checkPorts(this, this, this.ports, this.servicePorts);
@@ -214,6 +222,8 @@ export class ZeroTrustWorkload extends Construct implements IZeroTrustWorkload {
    * Lets `client` call this workload: shorthand for `new ServiceLink(this, …, { from: client, to: this, … })`.
    */
   public allowFrom(client: IZeroTrustWorkload, options: ServiceLinkOptions): ServiceLink {
+    assertPlainObject(this, 'allowFrom() options', options, 'pass the link options, e.g. { ports: [LinkPort.tcp(8080)] }');
+    checkLinkEnd(this, 'client', client);
     const base = `AllowFrom-${client.namespace}-${client.name}`;
     let id = base;
     for (let i = 2; this.node.tryFindChild(id); i++) id = `${base}-${i}`;
@@ -233,6 +243,8 @@ export class ZeroTrustWorkload extends Construct implements IZeroTrustWorkload {
 
   /** Adds an annotation to the workload's ServiceAccount (for example an IRSA role ARN). */
   public addServiceAccountAnnotation(key: string, value: string): void {
+    assertLabels(this, 'ServiceAccount annotation key', { [checkedString(this, 'annotation key', key)]: 'x' });
+    checkedString(this, `annotation "${key}"`, value);
     ApiObject.of(this.serviceAccount as unknown as IConstruct).metadata.addAnnotation(key, value);
   }
 }
@@ -248,7 +260,12 @@ class ReferencedWorkload extends Construct implements IZeroTrustWorkload {
   public readonly managed = false;
 
   constructor(scope: Construct, id: string, attrs: ZeroTrustWorkloadAttributes) {
+    assertConstructArgs(scope, id, 'ZeroTrustWorkload reference');
     super(scope, id);
+    assertPlainObject(this, 'fromAttributes() attributes', attrs,
+      'pass { name, namespace, serviceAccountName, podLabels } of the workload');
+    assertOptionalArray(this, 'ports', attrs.ports, 'pass a list of container ports, e.g. ports: [{ number: 8080, name: "http" }]');
+    assertOptionalArray(this, 'servicePorts', attrs.servicePorts, 'pass a list of Service ports, e.g. servicePorts: [{ port: 443, targetPort: 8443 }]');
     const trustDomain = attrs.trustDomain ?? 'cluster.local';
     assertDns1123Label(this, 'workload name', attrs.name);
     assertDns1123Label(this, 'namespace', attrs.namespace);
@@ -284,9 +301,13 @@ function uniqueBy<T>(items: T[], key: (item: T) => string): T[] {
 export function checkPorts(
   scope: IConstruct, owner: { namespace: string; name: string }, ports: WorkloadPort[], servicePorts: ServicePortMapping[],
 ): void {
+  assertArray(scope, 'ports', ports, 'pass a list of container ports, e.g. ports: [{ number: 8080, name: "http" }]');
+  assertArray(scope, 'servicePorts', servicePorts, 'pass a list of Service ports, e.g. servicePorts: [{ port: 443, targetPort: 8443 }]');
   const names = new Set<string>();
   for (const p of ports) {
+    assertPlainObject(scope, 'a container port', p, 'describe each port as { number: 8080, name: "http" }');
     assertPortNumber(scope, 'container port', p.number);
+    assertOptionalString(scope, `the name of container port ${p.number}`, p.name, 'name the port with a string, e.g. name: "http"');
     checkProtocol(scope, p.protocol);
     if (p.name === undefined) continue;
     if (p.name.length > 15 || !PORT_NAME.test(p.name)) {
@@ -302,7 +323,9 @@ export function checkPorts(
     names.add(p.name);
   }
   for (const sp of servicePorts) {
+    assertPlainObject(scope, 'a Service port', sp, 'describe each Service port as { port: 443, targetPort: 8443 }');
     assertPortNumber(scope, 'Service port', sp.port);
+    assertOptionalString(scope, `targetPortName of Service port ${sp.port}`, sp.targetPortName, 'name the target container port with a string, e.g. targetPortName: "http"');
     assertNoDuplicateServicePort(scope, owner, servicePorts.filter(other => other.port === sp.port));
     checkProtocol(scope, sp.protocol);
     if (sp.targetPort !== undefined) assertPortNumber(scope, 'Service targetPort', sp.targetPort);
@@ -336,8 +359,45 @@ export function refuseReservedLabel(scope: IConstruct, labels: { [key: string]: 
 
 function checkProtocol(scope: IConstruct, protocol: TransportProtocol | undefined): void {
   if (protocol !== undefined && protocol !== TransportProtocol.TCP && protocol !== TransportProtocol.UDP) {
-    throw zeroTrustError(scope, `protocol "${protocol}" is not supported`, 'use TransportProtocol.TCP or TransportProtocol.UDP');
+    const shown = typeof protocol === 'string' ? `"${protocol}"` : `(${describeValue(protocol)})`;
+    throw zeroTrustError(scope, `protocol ${shown} is not supported`, 'use TransportProtocol.TCP or TransportProtocol.UDP');
   }
+}
+
+/** The shape of workload options, before anything reads them. */
+function checkWorkloadProps(scope: IConstruct, props: ZeroTrustWorkloadProps): void {
+  assertPlainObject(scope, 'workload options', props, 'pass an object of options, e.g. { ports: [{ number: 8080, name: "http" }] }');
+  if (props.name !== undefined) assertDns1123Label(scope, 'workload name', props.name);
+  if (props.serviceAccountName !== undefined) assertDns1123Label(scope, 'ServiceAccount name', props.serviceAccountName);
+  if (props.podLabels !== undefined) assertStringMap(scope, 'podLabels', props.podLabels);
+  if (props.mode !== undefined) assertEnumValue(scope, 'mode', props.mode, ZeroTrustMode as unknown as { [key: string]: string }, 'ZeroTrustMode');
+}
+
+function checkedString(scope: IConstruct, what: string, value: unknown): string {
+  if (typeof value !== 'string') {
+    throw zeroTrustError(scope, `${what} must be a string, but it is ${describeValue(value)}`, `pass the ${what} as a string`);
+  }
+  return value;
+}
+
+/**
+ * Refuses anything that is not a workload as a link end, and a workload of another cdk8s
+ * App: that app's namespace would never render this link, so only one side would open.
+ */
+export function checkLinkEnd(scope: IConstruct, which: string, end: IZeroTrustWorkload): IZeroTrustWorkload {
+  const looksLikeWorkload = !!end && typeof end === 'object' && typeof end.principal === 'string' && typeof end.namespace === 'string'
+    && typeof end.name === 'string' && typeof end.managed === 'boolean' && !!end.podLabels && typeof end.podLabels === 'object'
+    && Object.keys(end.podLabels).length > 0;
+  if (!looksLikeWorkload) {
+    throw zeroTrustError(scope, `"${which}" (${describeValue(end)}) is not a workload of a zero-trust namespace and has no explicit attributes`,
+      'adopt it with zeroTrustNamespace.adopt(deployment), declare it with addWorkload(), or reference it with ZeroTrustWorkload.fromAttributes()');
+  }
+  const root = (end as unknown as IConstruct).node?.root;
+  if (root !== undefined && root !== scope.node.root) {
+    throw zeroTrustError(scope, `"${which}" (${(end as unknown as IConstruct).node.path}) belongs to another cdk8s App, whose namespaces never see this link, so only one side of it would open`,
+      'declare both workloads in one App, or reference the other app\'s workload in this one with ZeroTrustWorkload.fromAttributes()');
+  }
+  return end;
 }
 
 /**
@@ -348,8 +408,7 @@ export function requireOwnedWorkload(
   scope: IConstruct, role: string, workload: IZeroTrustWorkload, consequence: string, fix: string,
 ): IZeroTrustWorkload {
   if (!workload || typeof workload.principal !== 'string' || workload.managed !== true) {
-    const what = (workload as unknown as IConstruct)?.node?.path ?? String(workload);
-    throw zeroTrustError(scope, `"${role}" (${what}) is not a workload of a zero-trust namespace of this app, so ${consequence}`, fix);
+    throw zeroTrustError(scope, `"${role}" (${describeValue(workload)}) is not a workload of a zero-trust namespace of this app, so ${consequence}`, fix);
   }
-  return workload;
+  return checkLinkEnd(scope, role, workload);
 }

@@ -3,7 +3,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { App, Chart, YamlOutputType } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
-import { LinkPort, ServiceLink, ZeroTrustMode, ZeroTrustNamespace, ZeroTrustWorkload } from '../../lib';
+import { LinkPort, PodSecurityLevel, ServiceLink, ZeroTrustMode, ZeroTrustNamespace, ZeroTrustWorkload } from '../../lib';
 import { synthApp } from '../support/synth';
 
 /** A namespace with a client and a server, the setting of most cases. */
@@ -230,8 +230,57 @@ const cases: [string, () => void, string][] = [
   }, '[production/web] label "cdk8s-zero-trust/audit" is reserved: the library puts it on the pods of workloads auditing on their own, and the namespace\'s default-deny leaves those pods out. Fix: remove "cdk8s-zero-trust/audit" from the labels; to audit this workload, set mode: ZeroTrustMode.AUDIT.'],
 ];
 
+/** §6 of issue 8: inputs that used to crash or be misread, and pods the namespace's Pod Security level would reject. */
+const web = (ns: ZeroTrustNamespace, container: Partial<kplus.ContainerProps> = {}, pod: Partial<kplus.DeploymentProps> = {}) =>
+  new kplus.Deployment(ns, 'web', { metadata: { name: 'web' }, ...pod, containers: [{ image: 'web', ...container }] });
+
+const moreCases: [string, () => void, string][] = [
+  ['container ports that are not a list (was "TypeError: ports is not iterable")', () => setting().ns.addWorkload('cache', { ports: { number: 6379 } as any }),
+    '[production/cache] ports must be an array, but it is an object {"number":6379}. Fix: pass a list of container ports, e.g. ports: [{ number: 8080, name: "http" }].'],
+  ['HTTP methods as one string (was reported as verb "G")', link([LinkPort.tcp(8080)], { methods: 'GET' as any }),
+    '[production/link] http.methods must be an array, but it is the string "GET". Fix: list the methods, e.g. methods: ["GET"].'],
+  ['a port given as a string (was "8080 is outside 1-65535")', link([LinkPort.tcp('8080' as any)]),
+    '[production/link] port must be a number, but it is the string "8080". Fix: pass the number 8080, without quotes.'],
+  ['an empty workload name', () => setting().ns.addWorkload(''),
+    '[production] workload name is empty. Fix: give a workload name of 1 to 63 lower-case letters, digits and "-", e.g. "payment-service".'],
+  ['adopting the same Deployment twice', () => { const { ns } = setting(); const d = web(ns); ns.adopt(d); ns.adopt(d); },
+    '[production/web] the workload is already adopted into production/web. Fix: adopt each workload once; to run it beside others under one identity, adopt it only into that identity (workload.adopt(deployment)).'],
+  ['a plain object as a link end (was "[object Object]")', () => { const { ns, server } = setting(); new ServiceLink(ns, 'link', { from: { name: 'x' } as any, to: server, ports: [LinkPort.tcp(8080)] }); },
+    '[production/link] "from" (an object {"name":"x"}) is not a workload of a zero-trust namespace and has no explicit attributes. Fix: adopt it with zeroTrustNamespace.adopt(deployment), declare it with addWorkload(), or reference it with ZeroTrustWorkload.fromAttributes().'],
+  ['a link to a workload of another App', () => { const { ns, server } = setting(); new ServiceLink(ns, 'link', { from: setting().client, to: server, ports: [LinkPort.tcp(8080)] }); },
+    '[production/link] "from" (production/checkout-api) belongs to another cdk8s App, whose namespaces never see this link, so only one side of it would open. Fix: declare both workloads in one App, or reference the other app\'s workload in this one with ZeroTrustWorkload.fromAttributes().'],
+  ['allowFrom a workload of another App', () => setting().server.allowFrom(setting().client, { ports: [LinkPort.tcp(8080)] }),
+    '[production/payment-service] "client" (production/checkout-api) belongs to another cdk8s App, whose namespaces never see this link, so only one side of it would open. Fix: declare both workloads in one App, or reference the other app\'s workload in this one with ZeroTrustWorkload.fromAttributes().'],
+  ['a namespace label istio-injection (the library sets it)', () => new ZeroTrustNamespace(new App(), 'production', { labels: { 'istio-injection': 'disabled' } }),
+    '[production] labels sets "istio-injection: disabled", which the library sets itself (sidecar injection is what makes the namespace\'s Istio policies apply). Fix: remove it from labels; to inject a specific revision use controlPlane: { revision: "<revision>" } (labels the namespace istio.io/rev), otherwise the namespace gets istio-injection: enabled.'],
+  ['a namespace label istio.io/rev (the library sets it)', () => new ZeroTrustNamespace(new App(), 'production', { labels: { 'istio.io/rev': 'canary' } }),
+    '[production] labels sets "istio.io/rev: canary", which the library sets itself (sidecar injection is what makes the namespace\'s Istio policies apply). Fix: remove it from labels; to inject a specific revision use controlPlane: { revision: "<revision>" } (labels the namespace istio.io/rev), otherwise the namespace gets istio-injection: enabled.'],
+  ['a namespace label pod-security.kubernetes.io/enforce (the library sets it)', () => new ZeroTrustNamespace(new App(), 'production', { labels: { 'pod-security.kubernetes.io/enforce': 'baseline' } }),
+    '[production] labels sets "pod-security.kubernetes.io/enforce: baseline", which the library sets itself from the podSecurity option. Fix: remove it from labels and set podSecurity: PodSecurityLevel.BASELINE instead.'],
+  ['a Pod Security warn label with an unknown level', () => new ZeroTrustNamespace(new App(), 'production', { labels: { 'pod-security.kubernetes.io/warn': 'strict' } }),
+    '[production] labels sets "pod-security.kubernetes.io/warn: strict", which is not a Pod Security level. Fix: use "privileged", "baseline" or "restricted".'],
+  ['an unknown podSecurity level', () => new ZeroTrustNamespace(new App(), 'production', { podSecurity: 'strict' as any }),
+    '[production] podSecurity "strict" is unknown. Fix: use PodSecurityLevel.RESTRICTED, PodSecurityLevel.BASELINE or PodSecurityLevel.PRIVILEGED.'],
+  ['adopting a privileged container into a restricted namespace', () => { const { ns } = setting(); ns.adopt(web(ns, { securityContext: { privileged: true } })); },
+    '[production/web] its pods break Pod Security "restricted", which the namespace enforces: container "main" securityContext.privileged: true (control "Privileged Containers"). Fix: set privileged: false; or, if the workload truly needs it, run it in a namespace with podSecurity: PodSecurityLevel.PRIVILEGED.'],
+  ['adopting a container that adds NET_ADMIN', () => { const { ns } = setting(); ns.adopt(web(ns, { securityContext: { capabilities: { add: [kplus.Capability.NET_ADMIN] } } })); },
+    '[production/web] its pods break Pod Security "restricted", which the namespace enforces: container "main" adds capability NET_ADMIN (control "Capabilities"). Fix: remove NET_ADMIN from capabilities.add; or, if the workload truly needs it, run it in a namespace with podSecurity: PodSecurityLevel.PRIVILEGED.'],
+  ['adopting a pod on the host network', () => { const { ns } = setting(); ns.adopt(web(ns, {}, { hostNetwork: true })); },
+    '[production/web] its pods break Pod Security "restricted", which the namespace enforces: hostNetwork: true (control "Host Namespaces"). Fix: remove hostNetwork (or set it to false): pods share no namespace with the node; or, if the workload truly needs it, run it in a namespace with podSecurity: PodSecurityLevel.PRIVILEGED.'],
+  ['adopting a container that allows privilege escalation', () => { const { ns } = setting(); ns.adopt(web(ns, { securityContext: { allowPrivilegeEscalation: true } })); },
+    '[production/web] its pods break Pod Security "restricted", which the namespace enforces: container "main" securityContext.allowPrivilegeEscalation: true (control "Privilege Escalation"). Fix: set allowPrivilegeEscalation: false; or, if the workload truly needs it, run it in a namespace with podSecurity: PodSecurityLevel.BASELINE.'],
+  ['adopting a container with runAsNonRoot: false', () => { const { ns } = setting(); ns.adopt(web(ns, { securityContext: { ensureNonRoot: false } })); },
+    '[production/web] its pods break Pod Security "restricted", which the namespace enforces: container "main" securityContext.runAsNonRoot: false (control "Running as Non-root"). Fix: set ensureNonRoot: true (runAsNonRoot) and run the image as a non-zero user; or, if the workload truly needs it, run it in a namespace with podSecurity: PodSecurityLevel.BASELINE.'],
+  ['adopting a container that runs as user 0', () => { const { ns } = setting(); ns.adopt(web(ns, { securityContext: { user: 0 } })); },
+    '[production/web] its pods break Pod Security "restricted", which the namespace enforces: container "main" securityContext.runAsUser: 0 (control "Running as Non-root user"). Fix: run as a non-zero user id, e.g. user: 10001; or, if the workload truly needs it, run it in a namespace with podSecurity: PodSecurityLevel.BASELINE.'],
+  ['adopting a container whose explicit drop list lacks ALL', () => { const { ns } = setting(); ns.adopt(web(ns, { securityContext: { capabilities: { drop: [kplus.Capability.NET_RAW] } } })); },
+    '[production/web] its pods break Pod Security "restricted", which the namespace enforces: container "main" does not drop ALL capabilities (drop: ["NET_RAW"]) (control "Capabilities"). Fix: add Capability.ALL to capabilities.drop; or, if the workload truly needs it, run it in a namespace with podSecurity: PodSecurityLevel.BASELINE.'],
+  ['adopting a privileged container into a baseline namespace', () => { const ns = new ZeroTrustNamespace(new App(), 'production', { podSecurity: PodSecurityLevel.BASELINE }); ns.adopt(web(ns, { securityContext: { privileged: true } })); },
+    '[production/web] its pods break Pod Security "baseline", which the namespace enforces: container "main" securityContext.privileged: true (control "Privileged Containers"). Fix: set privileged: false; or, if the workload truly needs it, run it in a namespace with podSecurity: PodSecurityLevel.PRIVILEGED.'],
+];
+
 describe('bad input is refused with the construct path, the value and the fix', () => {
-  test.each(cases)('%s', (_name, run, message) => {
+  test.each([...cases, ...moreCases])('%s', (_name, run, message) => {
     expect(run).toThrow(message);
     // Refused at declaration, or at synth, where cdk8s lists every validation error (here exactly one).
     try { run(); } catch (e) { expect([message, `Validation failed with the following errors:\n  ${message}`]).toContain((e as Error).message); }
@@ -260,6 +309,17 @@ describe('bad input is refused with the construct path, the value and the fix', 
     expect(message.split('\n').filter(l => l.startsWith('  ['))).toEqual([
       '  [shop/y] pod labels {app: x, tier: db} of shop/y may select the same pods as {app: x} of shop/x (at shop/x): no label key has a different value in both, so the policies of either would also admit traffic to and from the other\'s pods. Fix: give each workload of namespace "shop" a label key with its own value (for example app.kubernetes.io/name: y); to run several Deployments under one identity, adopt them into one workload (workload.adopt(deployment)).',
     ]);
+    expect(fs.readdirSync(outdir)).toEqual([]);
+  });
+
+  test('a container added after adopt() that breaks Pod Security is refused at synth, before any file is written', () => {
+    const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'zt-'));
+    const app = new App({ outdir });
+    const ns = new ZeroTrustNamespace(app, 'production');
+    const deployment = web(ns);
+    ns.adopt(deployment);
+    deployment.addContainer({ name: 'debug', image: 'debug', securityContext: { privileged: true } });
+    expect(() => app.synth()).toThrow('Validation failed with the following errors:\n  [production/web/ZeroTrustWorkload] its pods break Pod Security "restricted", which the namespace enforces: container "debug" securityContext.privileged: true (control "Privileged Containers"). Fix: set privileged: false; or, if the workload truly needs it, run it in a namespace with podSecurity: PodSecurityLevel.PRIVILEGED.');
     expect(fs.readdirSync(outdir)).toEqual([]);
   });
 
