@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
-import { EntryPointIntent, EntryRouteIntent, ExternalEgressIntent, GatewayIntent } from '../model/edge-intent';
 import { HttpMatch } from '../link/http-match';
+import { EntryPointIntent, EntryRouteIntent, ExternalEgressIntent, GatewayIntent } from '../model/edge-intent';
 import { LinkIntent, NamespaceIntent, WorkloadIntent } from '../model/intent';
 
 /** Everything one layer needs to compute the specs of one zero-trust namespace, resolved at synth. */
