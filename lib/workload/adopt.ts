@@ -3,6 +3,7 @@ import * as kplus from 'cdk8s-plus-28';
 import { IConstruct } from 'constructs';
 import { AdoptedWorkloadProps } from './adopted';
 import { ServicePortMapping, WorkloadPort } from './ports';
+import { recordServices } from './services';
 import { refuseReservedLabel, WORKLOAD_NAME_LABEL, ZeroTrustWorkload } from './workload';
 import { zeroTrustError } from '../errors';
 import { TransportProtocol, ZeroTrustMode } from '../model/intent';
@@ -75,6 +76,7 @@ export function adoptWorkload(ns: IConstruct & NamespaceIdentity, workload: kplu
   const reserved = workload.podMetadata.getLabel(AUDIT_POD_LABEL);
   if (reserved !== undefined) refuseReservedLabel(workload, { [AUDIT_POD_LABEL]: reserved });
   const adopted = new ZeroTrustWorkload(workload, 'ZeroTrustWorkload', props);
+  recordServices(adopted, options.services ?? []);
   // The workload's labels, the reserved audit label included when it audits on its own.
   for (const [key, value] of Object.entries(adopted.podLabels)) workload.podMetadata.addLabel(key, value);
   if (!workload.serviceAccount) {
