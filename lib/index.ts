@@ -10,6 +10,8 @@ export * from './link/service-link';
 export * from './render/renderer';
 export * from './render/network-policy-renderer';
 export * from './render/istio-renderer';
+export * from './render/ambient-network-policy-renderer';
+export * from './render/ambient-istio-renderer';
 export * from './aws';
 // Edges of the mesh (issue 4): people in through the gateway, workloads out on purpose, alerts.
 export * from './model/edge-intent';

@@ -16,7 +16,6 @@ import { GATEWAY_NAME_LABEL, NAMESPACE_WAYPOINT } from '../namespace/waypoints';
  * egress. In audit mode it emits nothing, like the sidecar layer.
  */
 export class AmbientNetworkPolicyRenderer extends NetworkPolicyRenderer {
-  public readonly layerName = 'NetworkPolicy';
 
   public addNamespace(layer: IRenderLayer): void {
     super.addNamespace(layer);
