@@ -80,7 +80,12 @@ function nsLabelsOf(manifests: Manifest[], ns: string): { [k: string]: string } 
 
 export function matchesSelector(selector: any, labels: { [k: string]: string }): boolean {
   if (selector === undefined || selector === null) return true;
-  if (selector.matchExpressions) throw new Error('policy-eval: matchExpressions are not modelled');
+  // In and NotIn (the audit exemption); NotIn also matches a pod without the key, as in Kubernetes.
+  for (const e of selector.matchExpressions ?? []) {
+    if (e.operator === 'In' && !e.values.includes(labels[e.key])) return false;
+    if (e.operator === 'NotIn' && labels[e.key] !== undefined && e.values.includes(labels[e.key])) return false;
+    if (e.operator !== 'In' && e.operator !== 'NotIn') throw new Error(`policy-eval: matchExpressions operator ${e.operator} is not modelled`);
+  }
   return Object.entries(selector.matchLabels ?? {}).every(([k, v]) => labels[k] === v);
 }
 
