@@ -20,11 +20,12 @@ export class AmbientNetworkPolicyRenderer extends NetworkPolicyRenderer {
   public addNamespace(layer: IRenderLayer): void {
     super.addNamespace(layer);
     if (layer.namespace.mode === ZeroTrustMode.AUDIT) return;
-    // Ambient rewrites kubelet probes to this link-local source, so only the probes are admitted, on any port.
+    // Ambient rewrites kubelet probes to this link-local source, so only the probes are admitted:
+    // on TCP (HTTP, TCP and gRPC probes all are), on any port, since probe ports are the pod's own.
     policy(layer, 'allow-kubelet-probes', ctx => ({
       podSelector: namespaceWideSelector(ctx.workloads),
       policyTypes: ['Ingress'],
-      ingress: [{ from: [{ ipBlock: { cidr: KUBELET_PROBE_SNAT_CIDR } }] }],
+      ingress: [{ from: [{ ipBlock: { cidr: KUBELET_PROBE_SNAT_CIDR } }], ports: [{ protocol: 'TCP' }] }],
     }));
   }
 

@@ -76,7 +76,7 @@ describe('ambient namespace objects', () => {
       expect(l4Allows(manifests, pod(p), ISTIOD, { port: 15012 })).toBe(true);
     }
     expect(find(manifests, 'NetworkPolicy', 'allow-kubelet-probes').spec).toEqual({
-      podSelector: {}, policyTypes: ['Ingress'], ingress: [{ from: [{ ipBlock: { cidr: '169.254.7.127/32' } }] }],
+      podSelector: {}, policyTypes: ['Ingress'], ingress: [{ from: [{ ipBlock: { cidr: '169.254.7.127/32' } }], ports: [{ protocol: 'TCP' }] }],
     });
   });
 
