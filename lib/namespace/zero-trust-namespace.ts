@@ -85,7 +85,8 @@ const RENDERED = 'Rendered';
 /**
  * A namespace that is locked down by default, as a cdk8s Chart of its own.
  *
- * It emits the Namespace (sidecar injection and Pod Security labels), default-deny
+ * It emits the Namespace (sidecar injection, or ambient with `dataPlane: DataPlane.AMBIENT`,
+ * and Pod Security labels), default-deny
  * NetworkPolicies with DNS and istiod egress, STRICT mTLS and an allow-nothing
  * AuthorizationPolicy. Workloads declared in it get identities, and every ServiceLink
  * that touches them opens exactly its path, merged per workload.

@@ -1,8 +1,8 @@
 import { linksByWorkload } from './group';
 import { addAuditSidecar, addRegistryOnlySidecar, addRequestAuthentication, addRoute, addServiceEntry, entryPointRules, REGISTRY_ONLY_SIDECAR } from './istio-edges';
+import { addAuditObjects, allowRules, DRY_RUN } from './istio-rules';
 import { getOrCreate, lazyFrom, perContext } from './lazy';
 import { isAuditing } from './network-policy-edges';
-import { addAuditObjects, allowRules, DRY_RUN } from './istio-rules';
 import { DeclaredEntryPoint, DeclaredLink, ILayerRenderer, IRenderLayer } from './renderer';
 import {
   AuthorizationPolicy,

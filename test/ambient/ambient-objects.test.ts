@@ -1,4 +1,5 @@
 import { App, Yaml } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-28';
 import { deployAndAdopt } from '../../examples/reference/scenario';
 import { DataPlane, IdentityAwareEntryPoint, LinkPort, ServiceLink, ZeroTrustMode, ZeroTrustNamespace } from '../../lib';
 import { ambientCall, ambientPodsOf } from '../support/ambient-eval';
@@ -112,7 +113,7 @@ describe('audit mode in ambient: nothing new enforced', () => {
     const app = new App();
     const ns = new ZeroTrustNamespace(app, 'shop', { dataPlane: DataPlane.AMBIENT });
     const api = deployAndAdopt(ns, 'api', HTTP);
-    const legacy = ns.adopt(new (require('cdk8s-plus-28').Deployment)(ns, 'legacy-deployment', {
+    const legacy = ns.adopt(new kplus.Deployment(ns, 'legacy-deployment', {
       metadata: { name: 'legacy' },
       containers: [{ name: 'app', image: 'registry.example.com/legacy:1', ports: [{ number: 8080, name: 'http' }], securityContext: { ensureNonRoot: true } }],
     }), { mode: ZeroTrustMode.AUDIT });
