@@ -3,12 +3,36 @@ import { referenceScenario } from '../../examples/reference/scenario';
 import { DataPlane, Reachability } from '../../lib';
 import { synthApp } from '../support/synth';
 
-describe('the analyzer on ambient manifests', () => {
-  test('it says it does not model an ambient namespace, rather than presenting sidecar verdicts as proof', () => {
-    const app = new App();
-    referenceScenario(app, { production: DataPlane.AMBIENT, risk: DataPlane.SIDECAR });
-    const findings = Reachability.fromManifests(synthApp(app)).findings();
-    const ambient = findings.filter(f => f.message.includes('ambient data plane'));
-    expect(ambient.map(f => [f.kind, f.subject])).toEqual([['unsupported', 'Namespace production']]);
+function analyse(planes: { production?: DataPlane; risk?: DataPlane }): Reachability {
+  const app = new App();
+  referenceScenario(app, planes);
+  return Reachability.fromManifests(synthApp(app));
+}
+
+const sidecar = analyse({});
+
+describe.each([
+  ['both ambient', { production: DataPlane.AMBIENT, risk: DataPlane.AMBIENT }],
+  ['production sidecar, risk ambient', { production: DataPlane.SIDECAR, risk: DataPlane.AMBIENT }],
+  ['production ambient, risk sidecar', { production: DataPlane.AMBIENT, risk: DataPlane.SIDECAR }],
+])('the analyzer on the reference scenario, %s', (_name, planes) => {
+  const ambient = analyse(planes);
+
+  test('allows exactly what it allows on the sidecar synthesis: the 13 links, DNS and the control plane', () => {
+    expect(ambient.allowedPaths()).toEqual(sidecar.allowedPaths());
+    expect(ambient.allowedPaths().filter(p => !/kube-dns|istiod|monitoring/.test(p))).toHaveLength(13);
+  });
+
+  test('the diff reports no change in access', () => {
+    const diff = sidecar.diff(ambient);
+    expect({ widened: diff.widened, narrowed: diff.narrowed, changes: diff.changes }).toEqual({ widened: 0, narrowed: 0, changes: [] });
+  });
+
+  test('the paths into an ambient server say which point decided, and no targetRefs policy is left unmodelled', () => {
+    const intoPayment = ambient.paths().filter(p => p.destination === 'production/payment-service' && p.source === 'production/checkout-api');
+    expect(intoPayment.length).toBeGreaterThan(0);
+    const reasons = intoPayment.flatMap(p => p.reasons).join('\n');
+    expect(reasons).toMatch(planes.production === DataPlane.AMBIENT ? /\[waypoint production\/waypoint for Service payment-service\]/ : /payment-service-ingress/);
+    expect(ambient.findings().filter(f => f.message.startsWith('targetRef(s)'))).toEqual([]);
   });
 });

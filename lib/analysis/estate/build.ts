@@ -1,3 +1,4 @@
+import { lowerAmbient } from './ambient';
 import { AnalysisInputError } from './errors';
 import { optionalLabels, optionalList, optionalObject, typeError } from './fields';
 import { originOf, setOrigin } from './load';
@@ -58,12 +59,6 @@ export function buildEstate(input: readonly unknown[], options: EstateOptions = 
     return ns;
   };
   for (const name of declaredNamespaces.keys()) namespaceOf({ metadata: { namespace: name } });
-  for (const [name, labels] of declaredNamespaces) {
-    // Ambient (ztunnel, waypoints, HBONE on 15008) decides access differently from sidecars; say so instead of guessing.
-    if (labels['istio.io/dataplane-mode'] === 'ambient') {
-      findings.push({ kind: 'unsupported', subject: `Namespace ${name}`, message: 'the namespace is in Istio\'s ambient data plane (ztunnel, waypoints, HBONE on TCP 15008), which the analyzer does not model yet: verdicts for its workloads follow sidecar-less semantics and are not a proof of ambient access' });
-    }
-  }
   namespaceOf({ metadata: { namespace: 'kube-system' } });
   namespaceOf({ metadata: { namespace: rootNamespace } });
 
@@ -147,6 +142,9 @@ export function buildEstate(input: readonly unknown[], options: EstateOptions = 
       });
     }
   }
+
+  // Ambient before representatives: peers naming waypoint pods are replaced by the pods behind them.
+  lowerAmbient({ objects, namespaces, workloads, networkPolicies, authorizationPolicies, findings, trustDomain: options.trustDomain ?? 'cluster.local' });
 
   // Peers the policies name but the manifests do not hold get one representative endpoint each.
   for (const r of representativeWorkloads(workloads, networkPolicies, namespaces)) {
