@@ -1,10 +1,11 @@
 // The core promise in every data plane: on random estates, each namespace sidecar or ambient at
 // random, the ambient evaluator admits exactly the declared calls, per pod pair, port, request
-// and addressing (Service or pod), whichever mix of data planes the links cross.
+// and addressing (Service or pod), whichever mix of data planes the links cross; and the
+// analyzer allows exactly what it allows on the same declarations rendered for sidecars.
 import { App } from 'cdk8s';
 import * as fc from 'fast-check';
 import { deployAndAdopt } from '../../examples/reference/scenario';
-import { DataPlane, LinkPort, ServiceLink, ZeroTrustNamespace } from '../../lib';
+import { DataPlane, LinkPort, Reachability, ServiceLink, ZeroTrustNamespace } from '../../lib';
 import { ambientCall, ambientPodsOf, meshOf } from '../support/ambient-eval';
 import { istioMatch, Request } from '../support/policy-eval';
 import { synthApp } from '../support/synth';
@@ -58,6 +59,17 @@ describe('property: exactly the declared access, in both data planes and mixed',
         declared.push({ from: `${from.namespace}/${from.name}`, to: `${to.namespace}/${to.name}`, ports, http: l.http });
       }
       const manifests = synthApp(app);
+      // The analyzer finds the same access as on the all-sidecar twin (which the analysis property test pins to the declarations).
+      const twin = new App();
+      const twinNs = ['alpha', 'beta', 'gamma'].map(n => new ZeroTrustNamespace(twin, n));
+      const twinWorkloads = spec.workloads.map((w, i) => deployAndAdopt(twinNs[w.ns], `w${i}`, w.ports.map(p => ({ number: p, name: `p${p}` }))));
+      declared.forEach((d, i) => {
+        const at = (id: string) => twinWorkloads.find(w => `${w.namespace}/${w.name}` === id)!;
+        new ServiceLink(twinNs[0], `l${i}`, { from: at(d.from), to: at(d.to), ports: d.ports.map(p => LinkPort.tcp(p)), http: d.http });
+      });
+      const analysed = Reachability.fromManifests(manifests);
+      expect(analysed.allowedPaths()).toEqual(Reachability.fromManifests(synthApp(twin)).allowedPaths());
+      expect(analysed.findings().filter(f => f.message.startsWith('targetRef(s)'))).toEqual([]);
       const pods = ambientPodsOf(manifests).filter(p => /^w\d$/.test(p.name));
       const mismatches: string[] = [];
       for (const src of pods) {
