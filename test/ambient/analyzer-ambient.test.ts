@@ -36,3 +36,23 @@ describe.each([
     expect(ambient.findings().filter(f => f.message.startsWith('targetRef(s)'))).toEqual([]);
   });
 });
+
+describe('the analyzer checks single calls in ambient, naming the point that decided', () => {
+  const ambient = analyse({ production: DataPlane.AMBIENT, risk: DataPlane.AMBIENT });
+  const check = (source: string, destination: string, port: number, method?: string, path?: string) =>
+    ambient.check({ source: `production/${source}`, destination, port, method, path });
+
+  test('the declared request passes the waypoint; another method is refused by it', () => {
+    expect(check('checkout-api', 'production/payment-service', 8080, 'POST', '/v1/charges').verdict).toBe('allow');
+    const refused = check('checkout-api', 'production/payment-service', 8080, 'GET', '/v1/charges');
+    expect(refused.verdict).toBe('deny');
+    expect(refused.reasons.join('\n')).toMatch(/payment-service-waypoint \[waypoint production\/waypoint for Service payment-service\]/);
+  });
+
+  test('an undeclared pair is refused, and a waypoint client gets no other server behind the same waypoint', () => {
+    expect(check('frontend', 'production/database', 5432).verdict).toBe('deny');
+    expect(check('checkout-api', 'production/order-service', 8080, 'GET', '/orders/1').verdict).toBe('deny');
+    expect(check('payment-service', 'risk/fraud-scorer', 9090, 'POST', '/v1/score').verdict).toBe('allow');
+    expect(check('payment-service', 'risk/fraud-scorer', 9090, 'POST', '/v2/score').verdict).toBe('deny');
+  });
+});

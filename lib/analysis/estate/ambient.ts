@@ -44,7 +44,7 @@ export function lowerAmbient(input: AmbientInput): void {
   const ambient = new Set([...input.namespaces.values()].filter(n => n.declared && n.labels['istio.io/dataplane-mode'] === 'ambient').map(n => n.name));
   if (ambient.size === 0) return;
   for (const ns of [...ambient].sort()) {
-    input.findings.push({ kind: 'assumption', subject: `Namespace ${ns}`, message: 'ambient data plane: NetworkPolicy on HBONE (TCP 15008) opens every TCP port between the pods on a path (client, waypoint, server); selector-bound policies are enforced by ztunnel (L4), targetRefs policies by the waypoint; kubelet probes arrive from 169.254.7.127' });
+    input.findings.push({ kind: 'assumption', subject: `Namespace ${ns}`, message: 'ambient data plane: NetworkPolicy on HBONE (TCP 15008) is the tunnel between the pods on a path (client, waypoint, server), and the port is decided by the destination\'s ztunnel (selector-bound policies, L4) and the waypoint (targetRefs policies, with the client\'s identity); the ipBlock 169.254.7.127/32 is ambient\'s source for kubelet probes, not an outside network' });
   }
   for (let i = 0; i < input.workloads.length; i++) {
     const w = input.workloads[i];
@@ -122,6 +122,10 @@ function lowerNetworkPolicies(input: AmbientInput, ambient: ReadonlySet<string>,
     });
   }
   input.networkPolicies.splice(0, input.networkPolicies.length, ...lowered);
+  // The probe source is the platform's: the reader's note that it is an outside network no longer applies.
+  const probes = new Set(input.networkPolicies.filter(np => ambient.has(np.namespace)).map(np => `NetworkPolicy ${np.namespace}/${np.name}`));
+  const kept = input.findings.filter(f => !(probes.has(f.subject) && f.message.startsWith(`ipBlock ${PROBE_SNAT}`)));
+  input.findings.splice(0, input.findings.length, ...kept);
 }
 
 /**
