@@ -44,6 +44,7 @@ export const WAYPOINT_GATEWAY_CLASS = 'istio-waypoint';
 export class AmbientIstioRenderer implements ILayerRenderer {
   public readonly layerName = 'Istio';
 
+  /** STRICT PeerAuthentication and the namespace-wide allow-nothing (PERMISSIVE and dry-run while auditing). */
   public addNamespace(layer: IRenderLayer): void {
     const ns = layer.namespace;
     const audit = ns.mode === ZeroTrustMode.AUDIT;
@@ -58,18 +59,21 @@ export class AmbientIstioRenderer implements ILayerRenderer {
     });
   }
 
+  /** A workload auditing alone gets PERMISSIVE mTLS, an explicit allow-all and a dry-run allow-nothing. */
   public addWorkload(layer: IRenderLayer, w: WorkloadIntent): void {
     if (layer.namespace.mode === ZeroTrustMode.AUDIT || w.mode !== ZeroTrustMode.AUDIT) return;
     // The selector-bound audit objects hold no L7 field, so ztunnel can apply them as on a sidecar.
     addAuditObjects(layer, w);
   }
 
+  /** The server's ztunnel policy, and with HTTP rules, its waypoint policy and the namespace waypoint. */
   public addLink(layer: IRenderLayer, link: DeclaredLink): void {
     if (!link.to.managed || link.to.namespace !== layer.namespace.name) return;
     this.ztunnelPolicy(layer, link.to);
     if (link.http) this.waypointPolicy(layer, link.to, link.path);
   }
 
+  /** The app's ztunnel and waypoint policies, its token check at the waypoint, and the route if declared. */
   public addEntryPoint(layer: IRenderLayer, ep: DeclaredEntryPoint): void {
     const server = ep.workload;
     this.ztunnelPolicy(layer, server);
@@ -79,6 +83,7 @@ export class AmbientIstioRenderer implements ILayerRenderer {
     if (ep.route) addRoute(layer.scope, layer.namespace.name, ep);
   }
 
+  /** Nothing: outside egress is enforced by NetworkPolicy only in ambient. */
   public addExternalEgress(_layer: IRenderLayer, _egress: ExternalEgressIntent): void {
     return;
   }

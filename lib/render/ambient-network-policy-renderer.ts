@@ -17,6 +17,7 @@ import { GATEWAY_NAME_LABEL, NAMESPACE_WAYPOINT } from '../namespace/waypoints';
  */
 export class AmbientNetworkPolicyRenderer extends NetworkPolicyRenderer {
 
+  /** The sidecar layer's namespace policies, plus the kubelet probes from ambient's SNAT address. */
   public addNamespace(layer: IRenderLayer): void {
     super.addNamespace(layer);
     if (layer.namespace.mode === ZeroTrustMode.AUDIT) return;
@@ -29,11 +30,13 @@ export class AmbientNetworkPolicyRenderer extends NetworkPolicyRenderer {
     }));
   }
 
+  /** The link's hops; with HTTP rules into this namespace, the waypoint's own ingress and egress. */
   public addLink(layer: IRenderLayer, link: DeclaredLink): void {
     super.addLink(layer, link);
     if (link.http && link.to.managed && link.to.namespace === layer.namespace.name) this.waypointPolicies(layer);
   }
 
+  /** The entry point's hops through the waypoint. */
   public addEntryPoint(layer: IRenderLayer, entryPoint: DeclaredEntryPoint): void {
     super.addEntryPoint(layer, entryPoint);
     this.waypointPolicies(layer);
