@@ -2,10 +2,10 @@
 import * as path from 'path';
 import { App } from 'cdk8s';
 import { synthAwsExamples } from './aws';
+import { DataPlane } from '../lib';
 import { edgesExample } from './edges/edges';
 import { quickstart } from './quickstart/quickstart';
 import { referenceScenario } from './reference/scenario';
-import { DataPlane } from '../lib';
 
 const outRoot = process.env.CDK8S_OUTDIR ?? 'dist';
 

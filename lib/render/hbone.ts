@@ -32,7 +32,9 @@ export function isStandIn(w: WorkloadIntent): boolean {
 
 /** A waypoint as a hop end (its pods are selected like a workload's). */
 export function waypointEnd(wp: WaypointIntent): WorkloadIntent {
-  const end: WorkloadIntent = { name: wp.name, namespace: wp.namespace, serviceAccountName: wp.name, podLabels: wp.podLabels, principal: wp.principal, managed: true };
+  const end: WorkloadIntent = {
+    name: wp.name, namespace: wp.namespace, serviceAccountName: wp.name, podLabels: wp.podLabels, principal: wp.principal, managed: true,
+  };
   STAND_INS.add(end);
   return end;
 }

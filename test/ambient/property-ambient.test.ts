@@ -28,7 +28,10 @@ const httpArb = fc.oneof(
 
 const estateArb = fc.record({
   planes: fc.array(fc.constantFrom(DataPlane.SIDECAR, DataPlane.AMBIENT), { minLength: 3, maxLength: 3 }),
-  workloads: fc.array(fc.record({ ns: fc.nat(2), ports: fc.uniqueArray(fc.constantFrom(...PORTS), { minLength: 1, maxLength: 3 }) }), { minLength: 2, maxLength: 5 }),
+  workloads: fc.array(fc.record({
+    ns: fc.nat(2),
+    ports: fc.uniqueArray(fc.constantFrom(...PORTS), { minLength: 1, maxLength: 3 }),
+  }), { minLength: 2, maxLength: 5 }),
   links: fc.array(fc.record({
     from: fc.nat(4),
     to: fc.nat(4),

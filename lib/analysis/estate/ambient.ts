@@ -81,7 +81,8 @@ function isHbone(p: NetworkPolicyPortInfo): boolean {
 }
 
 function lowerNetworkPolicies(input: AmbientInput, ambient: ReadonlySet<string>, waypoints: Waypoint[]): void {
-  const selectsWorkload = (np: NetworkPolicyInfo) => input.workloads.some(w => w.namespace === np.namespace && selectorMatches(np.podSelector, w.labels));
+  const selectsWorkload = (np: NetworkPolicyInfo) =>
+    input.workloads.some(w => w.namespace === np.namespace && selectorMatches(np.podSelector, w.labels));
   const own = new Map<Waypoint, { ingress: NetworkPolicyPeerInfo[]; egress: NetworkPolicyPeerInfo[] }>();
   const consumed = new Set<NetworkPolicyInfo>();
   for (const wp of waypoints) {
