@@ -12,6 +12,10 @@ import { analyzeEstate, Analysis } from './paths/analyze';
 import { blastRadiusOf } from './paths/blast-radius';
 import { diffPaths } from './paths/diff';
 import { pathLines } from './paths/format';
+import { reviewAccess } from './telemetry/review';
+import { suggestLinks } from './telemetry/suggest';
+import { Telemetry } from './telemetry/telemetry';
+import { Review, Suggestion, SuggestOptions } from './telemetry/types';
 import { AccessDiff, AccessPath, AnalysisFinding, BlastRadius, WorkloadSummary } from './types';
 
 /** How manifests are interpreted. */
@@ -218,6 +222,16 @@ export class Reachability {
     };
   }
 
+  /** ServiceLinks for observed calls these manifests do not allow yet, as data and as TypeScript. */
+  public suggest(telemetry: Telemetry, options: SuggestOptions = {}): Suggestion {
+    return suggestLinks(this.telemetryView(), telemetry, options);
+  }
+
+  /** Which allowed paths the telemetry used, which it never used, and which observed calls were denied. */
+  public review(telemetry: Telemetry): Review {
+    return reviewAccess(this.telemetryView(), telemetry);
+  }
+
   /**
    * Mermaid flowchart of the admitted paths.
    * @param platform draw paths to kube-dns and istiod (default true)
@@ -232,6 +246,10 @@ export class Reachability {
    */
   public toDot(platform?: boolean): string {
     return toDot(this.graph(platform));
+  }
+
+  private telemetryView() {
+    return { estate: this.analysis.estate, paths: this.analysis.paths, check: (q: AccessQuery) => this.check(q) };
   }
 
   private graph(platform?: boolean): GraphModel {

@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { addTelemetryCommands } from './telemetry-commands';
 import { AnalysisInputError } from '../analysis/estate/errors';
 import { renderSvg } from '../analysis/graph/svg';
 import { Reachability, ReachabilityOptions } from '../analysis/reachability';
@@ -21,6 +22,8 @@ export const EXIT_INTERNAL = 3;
 export interface CliIo {
   readonly stdout: (text: string) => void;
   readonly stderr: (text: string) => void;
+  /** stderr is a terminal: long reads draw progress there. */
+  readonly interactive?: boolean;
 }
 
 interface CommonOptions {
@@ -142,6 +145,10 @@ export async function runCli(args: readonly string[], io: CliIo): Promise<number
       if (opts.out) writeOut(opts.out, text);
       else io.stdout(text);
     });
+
+  addTelemetryCommands(program, {
+    ...io, interactive: Boolean(io.interactive), analysisOptions, setExitCode: c => { code = c; },
+  }, EXIT_POLICY_FAILURE);
 
   program.command('schema')
     .description('Print the JSON Schema of --output json')

@@ -1,5 +1,6 @@
 import { Construct, IConstruct } from 'constructs';
-import { compareCidrs, isStrictSubnet, parseCidr } from './cidr';
+import { compareCidrs, isStrictSubnet, parseCidr, ParsedCidr } from './cidr';
+import { coveredFamilies, RangeWithExcepts } from './coverage';
 import { ExternalPort, externalPortIntents } from './external-port';
 import { assertExternalHostname } from './hostname';
 import { zeroTrustError } from '../errors';
@@ -83,6 +84,8 @@ export class AddressEgress extends ExternalEgressBase {
     const range = checkRange(this, props.cidr, props.except ?? [], props.allowAnyAddressUnsafe === true);
     this.cidr = range.cidr;
     this.except = range.except;
+    if (props.allowAnyAddressUnsafe !== true) GUARDED.set(this, [{ cidr: range.parsed, except: range.parsedExcept }]);
+    checkUnionCoverage(this);
     ZeroTrustRegistry.of(this).addEdge(this);
   }
 
@@ -136,6 +139,8 @@ export class HostEgress extends ExternalEgressBase {
     const opt = { allowAnyAddress: props.allowAnyAddressUnsafe === true, optInName: 'allowAnyAddressUnsafe' };
     const ranges = props.addresses.map(a => parseCidr(this, 'address', a, opt)).sort(compareCidrs);
     this.addresses = [...new Set(ranges.map(r => r.text))];
+    if (props.allowAnyAddressUnsafe !== true) GUARDED.set(this, ranges.map(cidr => ({ cidr, except: [] })));
+    checkUnionCoverage(this);
     ZeroTrustRegistry.of(this).addEdge(this);
     checkSharedRegistration(this, this.portIntents);
   }
@@ -198,8 +203,49 @@ function checkClient(scope: IConstruct, from: IZeroTrustWorkload): IZeroTrustWor
     'declare the workload with zeroTrustNamespace.addWorkload() or adopt()');
 }
 
+/** The ranges each declaration opens at L4, for the union check; none when it opted in by name. */
+const GUARDED = new WeakMap<ExternalEgressBase, RangeWithExcepts[]>();
+
+function guardedRangesOf(egress: ExternalEgressBase): RangeWithExcepts[] {
+  return GUARDED.get(egress) ?? [];
+}
+
+/**
+ * Refuses declarations whose ranges, together with the workload's other declarations on
+ * the same port, open a whole address family without `allowAnyAddressUnsafe`: splitting
+ * `0.0.0.0/0` into halves, or spelling it `::ffff:0:0/96`, must not bypass the opt-in.
+ * Declarations that opted in are left out of the union; they asked for it by name.
+ */
+function checkUnionCoverage(egress: ExternalEgressBase): void {
+  const byWorkload = BY_WORKLOAD.get(ZeroTrustRegistry.of(egress)) ?? new Map<string, ExternalEgressBase[]>();
+  BY_WORKLOAD.set(ZeroTrustRegistry.of(egress), byWorkload);
+  const key = `${egress.from.namespace}/${egress.from.name}`;
+  const earlier = byWorkload.get(key) ?? [];
+  const siblings = [...earlier, egress];
+  const l4 = (p: ExternalPortIntent) => `${p.transport}/${p.port}`;
+  for (const port of [...new Set(egress.toIntent().ports.map(l4))]) {
+    const sharing = siblings.filter(e => guardedRangesOf(e).length > 0 && e.toIntent().ports.some(p => l4(p) === port));
+    const covered = coveredFamilies(sharing.flatMap(e => guardedRangesOf(e)));
+    if (covered.length === 0) continue;
+    const listed = sharing.map(e => `${guardedRangesOf(e).map(describeRange).join(', ')} at ${e.node.path}`).join('; ');
+    throw zeroTrustError(egress, `the address ranges ${key} may reach on ${port} add up to every ${covered.join(' and every ')} address (${listed})`,
+      'name the provider\'s ranges instead, or set allowAnyAddressUnsafe: true on the declaration if you really mean the whole internet');
+  }
+  // Recorded only once accepted, so a refused declaration leaves nothing behind.
+  byWorkload.set(key, siblings);
+}
+
+/** Accepted egress declarations per app and workload, so the union check stays linear in a workload's own declarations. */
+const BY_WORKLOAD = new WeakMap<ZeroTrustRegistry, Map<string, ExternalEgressBase[]>>();
+
+function describeRange(r: RangeWithExcepts): string {
+  return r.except.length === 0 ? r.cidr.text : `${r.cidr.text} except ${r.except.map(e => e.text).join(', ')}`;
+}
+
 /** Canonical range with checked `except` entries (each strictly inside the range, sorted). */
-function checkRange(scope: IConstruct, cidr: string, except: string[], allowAnyAddress: boolean): AddressRangeIntent {
+function checkRange(
+  scope: IConstruct, cidr: string, except: string[], allowAnyAddress: boolean,
+): AddressRangeIntent & { parsed: ParsedCidr; parsedExcept: ParsedCidr[] } {
   const opt = { allowAnyAddress, optInName: 'allowAnyAddressUnsafe' };
   const outer = parseCidr(scope, 'CIDR', cidr, opt);
   const inner = except.map(e => parseCidr(scope, 'except entry', e, { allowAnyAddress: false, optInName: 'allowAnyAddressUnsafe' }));
@@ -209,5 +255,6 @@ function checkRange(scope: IConstruct, cidr: string, except: string[], allowAnyA
         `list only sub-ranges of "${outer.text}" in "except" (NetworkPolicy rejects others)`);
     }
   }
-  return { cidr: outer.text, except: [...new Map(inner.sort(compareCidrs).map(e => [e.text, e])).keys()] };
+  const unique = [...new Map(inner.sort(compareCidrs).map(e => [e.text, e])).values()];
+  return { cidr: outer.text, except: unique.map(e => e.text), parsed: outer, parsedExcept: unique };
 }

@@ -49,4 +49,9 @@ function checkPath(scope: IConstruct, path: string): void {
     throw zeroTrustError(scope, `http.paths has "${path}", which is not an exact, prefix or suffix path`,
       'start the path with "/" (exact "/v1/charges" or prefix "/orders/*"), or use a suffix such as "*.json"; "*" alone is refused because it matches every path');
   }
+  // Every request path starts with "/", so the prefix "/*" is "*" spelled differently.
+  if (path === '/*') {
+    throw zeroTrustError(scope, 'http.paths has "/*", which matches every path like "*"',
+      'list the path prefixes the client calls (e.g. "/orders/*"), or omit "paths" if it may call any path');
+  }
 }

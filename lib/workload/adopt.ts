@@ -2,19 +2,20 @@ import { ApiObject, Chart, JsonPatch } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { IConstruct } from 'constructs';
 import { AdoptedWorkloadProps } from './adopted';
+import { adoptedName } from './adopted-name';
 import { ServicePortMapping, WorkloadPort } from './ports';
 import { recordServices } from './services';
 import { refuseReservedLabel, WORKLOAD_NAME_LABEL, ZeroTrustWorkload } from './workload';
 import { zeroTrustError } from '../errors';
 import { TransportProtocol, ZeroTrustMode } from '../model/intent';
 import { AUDIT_POD_LABEL } from '../model/labels';
-import { NamespaceIdentity } from '../namespace/lookup';
+import { findZeroTrustNamespace, NamespaceIdentity } from '../namespace/lookup';
 
 /** Options for adopting a cdk8s-plus-28 workload. */
 export interface AdoptOptions {
   /**
    * Workload name.
-   * @default - the adopted resource's `metadata.name`
+   * @default - the adopted resource's `metadata.name`, or else its construct id (never the name cdk8s generates from the construct path)
    */
   readonly name?: string;
   /**
@@ -42,22 +43,8 @@ export interface AdoptOptions {
 
 /** Wires an existing cdk8s-plus-28 workload into a zero-trust namespace. */
 export function adoptWorkload(ns: IConstruct & NamespaceIdentity, workload: kplus.Workload, options: AdoptOptions): ZeroTrustWorkload {
-  const supported = workload instanceof kplus.Deployment || workload instanceof kplus.StatefulSet
-    || workload instanceof kplus.DaemonSet || workload instanceof kplus.Job;
-  if (!supported) {
-    throw zeroTrustError(ns, `cannot adopt ${(workload as IConstruct)?.node?.path ?? String(workload)}: only cdk8s-plus-28 Deployments, StatefulSets, DaemonSets and Jobs can be adopted`,
-      'adopt a Deployment/StatefulSet/DaemonSet/Job, or declare the identity with addWorkload()');
-  }
-  const home = Chart.of(workload);
-  if ((home as IConstruct) !== ns) {
-    throw zeroTrustError(workload, `the workload is in chart "${home.node.path}" (namespace "${home.namespace ?? 'default'}"), not in zero-trust namespace "${ns.name}"`,
-      `create it with the ZeroTrustNamespace "${ns.name}" as its scope`);
-  }
-  if (workload.automountServiceAccountToken) {
-    throw zeroTrustError(workload, 'the workload mounts its ServiceAccount token (automountServiceAccountToken: true)',
-      'set automountServiceAccountToken: false; mount a projected token with an audience if the app needs one');
-  }
-  const name = options.name ?? workload.name;
+  checkAdoptable(ns, workload);
+  const name = options.name ?? adoptedName(workload);
   const podLabels = options.podLabels ?? { [WORKLOAD_NAME_LABEL]: name };
   const serviceAccountName = workload.serviceAccount?.name ?? options.serviceAccountName ?? name;
 
@@ -73,17 +60,68 @@ export function adoptWorkload(ns: IConstruct & NamespaceIdentity, workload: kplu
     },
   };
   // Nested under the adopted workload, so its construct id never clashes with the user's own.
-  const reserved = workload.podMetadata.getLabel(AUDIT_POD_LABEL);
-  if (reserved !== undefined) refuseReservedLabel(workload, { [AUDIT_POD_LABEL]: reserved });
   const adopted = new ZeroTrustWorkload(workload, 'ZeroTrustWorkload', props);
   recordServices(adopted, options.services ?? []);
-  // The workload's labels, the reserved audit label included when it audits on its own.
-  for (const [key, value] of Object.entries(adopted.podLabels)) workload.podMetadata.addLabel(key, value);
+  wirePods(workload, adopted);
+  return adopted;
+}
+
+/**
+ * Adopts one more workload into an existing identity (several Deployments, one ServiceAccount,
+ * one principal): its pods carry the identity's labels and run under its ServiceAccount.
+ * Returns where the identity now reads the member's ports from.
+ */
+export function adoptMember(identity: ZeroTrustWorkload, workload: kplus.Workload, services: kplus.Service[]): {
+  readonly ports: () => WorkloadPort[];
+  readonly servicePorts: () => ServicePortMapping[];
+} {
+  const ns = findZeroTrustNamespace(identity);
+  if (ns) checkAdoptable(ns, workload);
+  if (workload.serviceAccount && workload.serviceAccount !== identity.serviceAccount) {
+    throw zeroTrustError(workload, `the workload already runs under ServiceAccount "${workload.serviceAccount.name}", not under the identity ${identity.namespace}/${identity.name}'s ServiceAccount "${identity.serviceAccountName}"`,
+      `create the workload without a serviceAccount (adopting sets it), or with the identity's own ServiceAccount object (${identity.node.path})`);
+  }
+  wirePods(workload, identity);
+  recordServices(identity, services);
+  return { ports: () => containerPorts(workload), servicePorts: () => services.flatMap(servicePorts) };
+}
+
+const ADOPTED = new WeakMap<kplus.Workload, ZeroTrustWorkload>();
+
+/** What every adopted workload must be: of a supported kind, in the namespace's chart, without its token, adopted once. */
+function checkAdoptable(ns: IConstruct & NamespaceIdentity, workload: kplus.Workload): void {
+  const supported = workload instanceof kplus.Deployment || workload instanceof kplus.StatefulSet
+    || workload instanceof kplus.DaemonSet || workload instanceof kplus.Job;
+  if (!supported) {
+    throw zeroTrustError(ns, `cannot adopt ${(workload as IConstruct)?.node?.path ?? String(workload)}: only cdk8s-plus-28 Deployments, StatefulSets, DaemonSets and Jobs can be adopted`,
+      'adopt a Deployment/StatefulSet/DaemonSet/Job, or declare the identity with addWorkload()');
+  }
+  const home = Chart.of(workload);
+  if ((home as IConstruct) !== ns) {
+    throw zeroTrustError(workload, `the workload is in chart "${home.node.path}" (namespace "${home.namespace ?? 'default'}"), not in zero-trust namespace "${ns.name}"`,
+      `create it with the ZeroTrustNamespace "${ns.name}" as its scope`);
+  }
+  if (workload.automountServiceAccountToken) {
+    throw zeroTrustError(workload, 'the workload mounts its ServiceAccount token (automountServiceAccountToken: true)',
+      'set automountServiceAccountToken: false; mount a projected token with an audience if the app needs one');
+  }
+  const reserved = workload.podMetadata.getLabel(AUDIT_POD_LABEL);
+  if (reserved !== undefined) refuseReservedLabel(workload, { [AUDIT_POD_LABEL]: reserved });
+  const owner = ADOPTED.get(workload);
+  if (owner) {
+    throw zeroTrustError(workload, `the workload is already adopted into ${owner.namespace}/${owner.name}`,
+      'adopt each workload once; to run it beside others under one identity, adopt it only into that identity (workload.adopt(deployment))');
+  }
+}
+
+/** Puts the identity's labels (the reserved audit label included when it audits on its own) and ServiceAccount on the adopted workload's pods. */
+function wirePods(workload: kplus.Workload, identity: ZeroTrustWorkload): void {
+  ADOPTED.set(workload, identity);
+  for (const [key, value] of Object.entries(identity.podLabels)) workload.podMetadata.addLabel(key, value);
   if (!workload.serviceAccount) {
     // cdk8s-plus fixes serviceAccount at construction, so the pod template is patched instead.
-    ApiObject.of(workload).addJsonPatch(JsonPatch.add('/spec/template/spec/serviceAccountName', serviceAccountName));
+    ApiObject.of(workload).addJsonPatch(JsonPatch.add('/spec/template/spec/serviceAccountName', identity.serviceAccountName));
   }
-  return adopted;
 }
 
 function containerPorts(workload: kplus.Workload): WorkloadPort[] {

@@ -1,13 +1,16 @@
 import { ApiObject } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct, IConstruct } from 'constructs';
+import { adoptMember } from './adopt';
 import { AdoptedWorkloadProps } from './adopted';
+import { overlapOf } from './disjoint';
 import { ServicePortMapping, WorkloadPort } from './ports';
-import { zeroTrustError } from '../errors';
+import { validateWith, zeroTrustError } from '../errors';
+import { assertNoDuplicateServicePort } from '../link/resolve-ports';
 import { ServiceLink, ServiceLinkOptions } from '../link/service-link';
 import { TransportProtocol, ZeroTrustMode } from '../model/intent';
 import { AUDIT_POD_LABEL } from '../model/labels';
-import { ZeroTrustRegistry } from '../model/registry';
+import { sharedServiceAccountError, ZeroTrustRegistry } from '../model/registry';
 import { findZeroTrustNamespace } from '../namespace/lookup';
 import { assertDns1123Label, assertLabels, assertPortNumber, assertTrustDomain } from '../validation';
 
@@ -75,6 +78,15 @@ export interface ZeroTrustWorkloadOptions {
   readonly mode?: ZeroTrustMode;
 }
 
+/** Options for adopting one more workload into an existing identity (`ZeroTrustWorkload.adopt`). */
+export interface AdoptIntoOptions {
+  /**
+   * More Services in front of the identity's pods, so links can name their ports.
+   * @default - none
+   */
+  readonly services?: kplus.Service[];
+}
+
 /** Properties of a ZeroTrustWorkload. */
 export interface ZeroTrustWorkloadProps extends ZeroTrustWorkloadOptions {
   /**
@@ -134,8 +146,8 @@ export class ZeroTrustWorkload extends Construct implements IZeroTrustWorkload {
   /** The ServiceAccount the library created, or the one an adopted workload already had. */
   public readonly serviceAccount: kplus.IServiceAccount;
 
-  private readonly portSource: () => WorkloadPort[];
-  private readonly declaredServicePorts: () => ServicePortMapping[];
+  private readonly portSources: Array<() => WorkloadPort[]> = [];
+  private readonly servicePortSources: Array<() => ServicePortMapping[]> = [];
 
   constructor(scope: Construct, id: string, props: ZeroTrustWorkloadProps = {}) {
     super(scope, id);
@@ -157,22 +169,45 @@ export class ZeroTrustWorkload extends Construct implements IZeroTrustWorkload {
     // An auditing workload's pods carry the reserved label: the namespace's policies leave out exactly them.
     this.podLabels = this.mode === ZeroTrustMode.AUDIT ? { ...ownLabels, [AUDIT_POD_LABEL]: this.name } : ownLabels;
     const adopted = (props as AdoptedWorkloadProps).adopted;
-    this.portSource = adopted?.ports ?? (() => props.ports ?? []);
-    this.declaredServicePorts = adopted?.servicePorts ?? (() => props.servicePorts ?? []);
-    checkPorts(this, this.ports, this.servicePorts);
+    this.portSources.push(adopted?.ports ?? (() => props.ports ?? []));
+    this.servicePortSources.push(adopted?.servicePorts ?? (() => props.servicePorts ?? []));
+    checkPorts(this, this, this.ports, this.servicePorts);
+    ZeroTrustRegistry.of(this).addWorkload(this);
     this.serviceAccount = adopted?.serviceAccount ?? new kplus.ServiceAccount(this, 'ServiceAccount', {
       metadata: { name: this.serviceAccountName },
       automountToken: false,
     });
-    ZeroTrustRegistry.of(this).addWorkload(this);
+    // Ports of adopted workloads are read live, so they are checked again once the app is complete.
+    validateWith(this, () => {
+      const overlap = overlapOf(this);
+      if (overlap) throw overlap;
+      checkPorts(this, this, this.ports, this.servicePorts);
+    });
   }
 
+  /** Container ports of its pods: the declared ones and those of every adopted workload, each once. */
   public get ports(): WorkloadPort[] {
-    return this.portSource();
+    return uniqueBy(this.portSources.flatMap(f => f()), p => `${p.number}/${p.protocol ?? TransportProtocol.TCP}/${p.name ?? ''}`);
   }
 
+  /** Ports of its Services: the declared ones and those of every Service passed when adopting, each once. */
   public get servicePorts(): ServicePortMapping[] {
-    return this.declaredServicePorts();
+    return uniqueBy(this.servicePortSources.flatMap(f => f()),
+      p => `${p.port}/${p.protocol ?? TransportProtocol.TCP}/${p.targetPort ?? ''}/${p.targetPortName ?? ''}`);
+  }
+
+  /**
+   * Adopts one more cdk8s-plus-28 Deployment, StatefulSet, DaemonSet or Job into this identity:
+   * its pods carry this workload's labels and run under its ServiceAccount, so they share its
+   * principal, and every link to or from this workload covers them too. This is how several
+   * Deployments (versions of one service, like Bookinfo's reviews-v1/v2/v3) are one identity;
+   * the ServiceAccount is emitted once.
+   */
+  public adopt(workload: kplus.Workload, options: AdoptIntoOptions = {}): void {
+    const sources = adoptMember(this, workload, [...(options.services ?? [])]);
+    this.portSources.push(sources.ports);
+    this.servicePortSources.push(sources.servicePorts);
+    checkPorts(this, this, this.ports, this.servicePorts);
   }
 
   /**
@@ -216,14 +251,28 @@ class ReferencedWorkload extends Construct implements IZeroTrustWorkload {
     this.principal = `${trustDomain}/ns/${attrs.namespace}/sa/${attrs.serviceAccountName}`;
     this.ports = [...(attrs.ports ?? [])];
     this.servicePorts = [...(attrs.servicePorts ?? [])];
-    checkPorts(this, this.ports, this.servicePorts);
+    checkPorts(this, this, this.ports, this.servicePorts);
+    const registry = ZeroTrustRegistry.of(this);
+    registry.addReference(this);
+    validateWith(this, () => {
+      const shared = registry.sharedServiceAccountOf(this);
+      if (shared) throw sharedServiceAccountError(this, shared);
+      const overlap = overlapOf(this);
+      if (overlap) throw overlap;
+    });
   }
 }
 
 const PORT_NAME = /^(?=.*[a-z])[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
+function uniqueBy<T>(items: T[], key: (item: T) => string): T[] {
+  return [...new Map(items.map(i => [key(i), i])).values()];
+}
+
 /** Refuses ports that Kubernetes would reject or that make names ambiguous. */
-export function checkPorts(scope: IConstruct, ports: WorkloadPort[], servicePorts: ServicePortMapping[]): void {
+export function checkPorts(
+  scope: IConstruct, owner: { namespace: string; name: string }, ports: WorkloadPort[], servicePorts: ServicePortMapping[],
+): void {
   const names = new Set<string>();
   for (const p of ports) {
     assertPortNumber(scope, 'container port', p.number);
@@ -234,12 +283,16 @@ export function checkPorts(scope: IConstruct, ports: WorkloadPort[], servicePort
         'use at most 15 lower-case letters, digits and "-", with at least one letter');
     }
     if (names.has(p.name)) {
-      throw zeroTrustError(scope, `container port name "${p.name}" is used twice`, 'give each container port a distinct name');
+      // Identical ports of several adopted Deployments are merged before this check, so a clash means two numbers.
+      const numbers = ports.filter(q => q.name === p.name).map(q => `${q.protocol ?? TransportProtocol.TCP}/${q.number}`);
+      throw zeroTrustError(scope, `container port name "${p.name}" is used twice (${numbers.join(' and ')})`,
+        'give each container port a distinct name; Deployments adopted into one identity must agree on what each port name means');
     }
     names.add(p.name);
   }
   for (const sp of servicePorts) {
     assertPortNumber(scope, 'Service port', sp.port);
+    assertNoDuplicateServicePort(scope, owner, servicePorts.filter(other => other.port === sp.port));
     checkProtocol(scope, sp.protocol);
     if (sp.targetPort !== undefined) assertPortNumber(scope, 'Service targetPort', sp.targetPort);
     if (sp.targetPortName !== undefined && !names.has(sp.targetPortName)) {

@@ -1,6 +1,7 @@
 // The library's core promise, checked on random estates built with its own constructs:
 // the analyzer's allowed set equals the declared links exactly, at L4 and at L7, plus DNS and istiod.
 import { App } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-28';
 import * as fc from 'fast-check';
 import { LinkPort, Reachability, ServiceLink, TransportProtocol, ZeroTrustMode, ZeroTrustNamespace, ZeroTrustWorkload } from '../../lib';
 import { meshVerdict, MeshRequest, policiesOn, shadowVerdict } from '../edges/support/edge-eval';
@@ -33,6 +34,13 @@ const estateArb = fc.record({
     service: fc.boolean(),
     // About one workload in four audits on its own inside its enforcing namespace.
     audit: fc.integer({ min: 0, max: 3 }).map(n => n === 0),
+    // 1: one Deployment the team deploys itself; 2-3: a shared identity adopting that many Deployments.
+    deployments: fc.oneof({ weight: 3, arbitrary: fc.constant(1) }, { weight: 1, arbitrary: fc.integer({ min: 2, max: 3 }) }),
+    // Label candidates that may overlap another workload's: a name value (own or another's) and a tier.
+    labels: fc.oneof(
+      { weight: 3, arbitrary: fc.constant(undefined) },
+      { weight: 1, arbitrary: fc.record({ name: fc.nat(2), tier: fc.option(fc.constantFrom('db', 'web'), { nil: undefined }) }) },
+    ),
   }), { minLength: 2, maxLength: 7 }),
   links: fc.array(fc.record({
     from: fc.nat(6),
@@ -59,6 +67,36 @@ interface Built {
   readonly rawTcp: string[];
 }
 
+/** The pod labels the spec gives workload `i`. */
+function labelsOf(spec: EstateSpec, i: number): Record<string, string> {
+  const l = spec.workloads[i].labels;
+  if (!l) return { 'app.kubernetes.io/name': `w${i}` };
+  return { 'app.kubernetes.io/name': `w${l.name}`, ...(l.tier ? { tier: l.tier } : {}) };
+}
+
+/**
+ * Independent of the library: two equality selectors can pick one pod unless a key they share
+ * has different values. Returns every such pair of one namespace as `i>j`.
+ */
+function overlappingPairs(spec: EstateSpec): string[] {
+  const nsOf = (i: number) => spec.workloads[i].ns % spec.namespaces;
+  const pairs: string[] = [];
+  for (let i = 0; i < spec.workloads.length; i++) {
+    for (let j = i + 1; j < spec.workloads.length; j++) {
+      if (nsOf(i) !== nsOf(j)) continue;
+      const [a, b] = [labelsOf(spec, i), labelsOf(spec, j)];
+      if (Object.keys(a).filter(k => k in b).every(k => a[k] === b[k])) pairs.push(`${i}>${j}`);
+    }
+  }
+  return pairs;
+}
+
+/** Pod names of workload `i`: its own Deployment, or each Deployment its shared identity adopts. */
+function podNamesOf(spec: EstateSpec, i: number): string[] {
+  const n = spec.workloads[i].deployments;
+  return n === 1 ? [`w${i}`] : [...Array(n).keys()].map(k => `w${i}-d${k}`);
+}
+
 /**
  * Declares the estate with the library's constructs and derives, independently, what must be open.
  * `audit` false declares every workload enforcing: the twin whose verdicts audit mode must report.
@@ -70,11 +108,25 @@ function build(spec: EstateSpec, audit = false): Built {
   const workloads: ZeroTrustWorkload[] = spec.workloads.map((w, i) => namespaces[w.ns % spec.namespaces].addWorkload(`w${i}`, {
     ports: ports[i].map(p => ({ number: p.number, name: p.name, protocol: p.udp ? TransportProtocol.UDP : TransportProtocol.TCP })),
     servicePorts: w.service ? ports[i].filter(p => !p.udp).map(p => ({ port: p.number + 10000, targetPort: p.number })) : undefined,
+    podLabels: labelsOf(spec, i),
     mode: audit && w.audit ? ZeroTrustMode.AUDIT : undefined,
   }));
-  const id = (w: ZeroTrustWorkload) => `${w.namespace}/${w.name}`;
+  // A shared identity: several cdk8s-plus Deployments adopted into one workload, one ServiceAccount.
+  spec.workloads.forEach((w, i) => {
+    if (w.deployments === 1) return;
+    for (const name of podNamesOf(spec, i)) {
+      workloads[i].adopt(new kplus.Deployment(namespaces[w.ns % spec.namespaces], name, {
+        metadata: { name },
+        containers: [{
+          image: 'example:1',
+          ports: ports[i].map(p => ({ number: p.number, name: p.name, protocol: p.udp ? kplus.Protocol.UDP : kplus.Protocol.TCP })),
+        }],
+      }));
+    }
+  });
+  const podsOfWorkload = (i: number) => podNamesOf(spec, i).map(n => `${workloads[i].namespace}/${n}`);
 
-  const expected = new Set<string>(workloads.flatMap(w => platformLines(id(w))));
+  const expected = new Set<string>(workloads.flatMap((_, i) => podsOfWorkload(i).flatMap(platformLines)));
   const expectedL4 = new Set<string>();
   // Request families per path: '' is any request (a plain TCP link), else `methods paths`.
   const families = new Map<string, Set<string>>();
@@ -114,11 +166,15 @@ function build(spec: EstateSpec, audit = false): Built {
     // A small TCP range away from the declared ports (Istio lists it port by port); on a pair's first link only.
     const ranges = firstOfPair && l.range && chosen.every(p => !p.udp) ? [LinkPort.tcpRange(7000, 7002)] : [];
     if (!declare(k, '', from, to, [...linkPorts, ...ranges], http)) return;
-    const key = (p: { udp?: boolean; number: number }) => `${id(workloads[from])} -> ${id(workloads[to])} ${p.udp ? 'udp' : 'tcp'}/${p.number}`;
-    if (ranges.length > 0) admit(`${id(workloads[from])} -> ${id(workloads[to])} tcp/7000-7002`, http);
-    for (const p of chosen) admit(key(p), http);
+    // Every pod of the client identity reaches every pod of the server identity, and no other.
+    const admitAll = (port: string, h?: { methods?: string[]; paths?: string[] }) => {
+      for (const src of podsOfWorkload(from)) for (const dst of podsOfWorkload(to)) admit(`${src} -> ${dst} ${port}`, h);
+    };
+    const portKey = (p: { udp?: boolean; number: number }) => `${p.udp ? 'udp' : 'tcp'}/${p.number}`;
+    if (ranges.length > 0) admitAll('tcp/7000-7002', http);
+    for (const p of chosen) admitAll(portKey(p), http);
     const plain = chosen.find(p => !p.udp);
-    if (l.alsoPlain && http && plain && declare(k, '-plain', from, to, [LinkPort.tcp(plain.number)])) admit(key(plain));
+    if (l.alsoPlain && http && plain && declare(k, '-plain', from, to, [LinkPort.tcp(plain.number)])) admitAll(portKey(plain));
   });
   const rawTcp: string[] = [];
   for (const [key, set] of families) {
@@ -132,8 +188,9 @@ function build(spec: EstateSpec, audit = false): Built {
     }
   }
 
-  // The pods themselves: what a team deploys with the workload's labels and ServiceAccount.
-  const pods = workloads.map((w, i) => deploymentFor(w, ports[i].map(p => ({ number: p.number, name: p.name, protocol: p.udp ? 'UDP' : 'TCP' }))));
+  // The pods of single-Deployment identities: what a team deploys with the workload's labels and ServiceAccount.
+  const pods = workloads.filter((_, i) => spec.workloads[i].deployments === 1)
+    .map(w => deploymentFor(w, ports[Number(w.name.slice(1))].map(p => ({ number: p.number, name: p.name, protocol: p.udp ? 'UDP' : 'TCP' }))));
   return { manifests: [...synthApp(app), ...pods], expected: [...expected].sort(), expectedL4: [...expectedL4].sort(), rawTcp: rawTcp.sort() };
 }
 
@@ -144,7 +201,20 @@ function probes(dst: Pod): MeshRequest[] {
 }
 
 test(`random estates (${NUM_RUNS} runs): allowed paths equal the declared links plus DNS and istiod, at each layer`, () => {
+  let refused = 0;
+  let shared = 0;
   fc.assert(fc.property(estateArb, spec => {
+    // Overlapping selectors are refused at synth, naming the later workload of the pair.
+    const overlaps = overlappingPairs(spec);
+    if (overlaps.length > 0) {
+      refused++;
+      let message = '';
+      try { build(spec); } catch (e) { message = (e as Error).message; }
+      const reported = /^(?:Validation failed with the following errors:\n {2})?\[[a-z]+\/w(\d)\] pod labels .* may select the same pods as .* of [a-z]+\/w(\d) \(at /.exec(message);
+      expect(reported && overlaps).toContain(reported && `${reported[2]}>${reported[1]}`);
+      return;
+    }
+    if (spec.workloads.some(w => w.deployments > 1)) shared++;
     const { manifests, expected, expectedL4, rawTcp } = build(spec);
     const reach = Reachability.fromManifests(manifests);
     expect(reach.allowedPaths()).toEqual(expected);
@@ -166,13 +236,18 @@ test(`random estates (${NUM_RUNS} runs): allowed paths equal the declared links 
     expect(reach.gaps()).toEqual([]);
     expect(reach.uncertainPaths()).toEqual([]);
   }), { numRuns: NUM_RUNS });
+  // Both kinds of estate must actually occur, or the property says nothing about them.
+  expect(refused).toBeGreaterThan(NUM_RUNS / 20);
+  expect(shared).toBeGreaterThan(NUM_RUNS / 10);
 });
 
 test(`random estates with auditing workloads (${AUDIT_RUNS} runs): the dry-run report equals the enforced twin, and nothing else changes`, () => {
   fc.assert(fc.property(estateArb, spec => {
+    if (overlappingPairs(spec).length > 0) return;
     const twin = build(spec);
     const audited = build(spec, true);
-    const auditing = new Set(spec.workloads.map((w, i) => (w.audit ? `w${i}` : '')).filter(Boolean));
+    // Pod names of the auditing identities (every Deployment of a shared one).
+    const auditing = new Set(spec.workloads.flatMap((w, i) => (w.audit ? podNamesOf(spec, i) : [])));
     const twinPods = podsOf(twin.manifests);
     const pods = podsOf(audited.manifests);
     // NetworkPolicy has no dry-run: auditing pods are selected by none, every other pod keeps default-deny.

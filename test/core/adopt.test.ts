@@ -75,4 +75,21 @@ describe('adopting cdk8s-plus-28 workloads', () => {
     expect(find(manifests, 'NetworkPolicy', 'api-ingress').spec.ingress[0].ports).toEqual([{ port: 8443, protocol: 'TCP' }]);
     expect(find(manifests, 'AuthorizationPolicy', 'api-ingress').spec.rules[0].to).toEqual([{ operation: { ports: ['8443'] } }]);
   });
+
+  test('a Deployment without metadata.name names its identity after its construct id, never a hash of the path', () => {
+    const app = new App();
+    const ns = new ZeroTrustNamespace(app, 'bookinfo');
+    const productpage = new kplus.Deployment(ns, 'productpage-v1', { containers: [{ image: 'productpage', ports: [{ number: 9080, name: 'http' }] }] });
+    const details = new kplus.Deployment(ns, 'details-v1', { containers: [{ image: 'details', ports: [{ number: 9080, name: 'http' }] }] });
+    const pp = ns.adopt(productpage);
+    ns.adopt(details).allowFrom(pp, { ports: [LinkPort.named('http')] });
+    expect(productpage.name).toMatch(/^bookinfo-productpage-v1-[0-9a-f]{8}$/);
+    expect(pp.name).toBe('productpage-v1');
+    expect(pp.principal).toBe('cluster.local/ns/bookinfo/sa/productpage-v1');
+    const manifests = synthApp(app);
+    expect(manifests.filter(m => m.kind === 'ServiceAccount').map(m => m.metadata.name).sort()).toEqual(['details-v1', 'productpage-v1']);
+    expect(find(manifests, 'Deployment', productpage.name).spec.template.spec.serviceAccountName).toBe('productpage-v1');
+    expect(find(manifests, 'AuthorizationPolicy', 'details-v1-ingress').spec.rules[0].from).toEqual([{ source: { principals: ['cluster.local/ns/bookinfo/sa/productpage-v1'] } }]);
+    expect(manifests.map(m => m.metadata.name).filter(n => /[0-9a-f]{8}$/.test(n)).sort()).toEqual([details.name, productpage.name].sort());
+  });
 });

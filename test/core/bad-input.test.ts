@@ -60,12 +60,40 @@ const cases: [string, () => void, string][] = [
     '[production/link] http.paths has "v1/charges", which is not an exact, prefix or suffix path. Fix: start the path with "/" (exact "/v1/charges" or prefix "/orders/*"), or use a suffix such as "*.json"; "*" alone is refused because it matches every path.'],
   ['path matching everything', link([LinkPort.tcp(8080)], { paths: ['*'] }),
     '[production/link] http.paths has "*", which is not an exact, prefix or suffix path. Fix: start the path with "/" (exact "/v1/charges" or prefix "/orders/*"), or use a suffix such as "*.json"; "*" alone is refused because it matches every path.'],
+  ['prefix path "/*", which matches every path', link([LinkPort.tcp(8080)], { methods: ['GET'], paths: ['/v1/charges', '/*'] }),
+    '[production/link] http.paths has "/*", which matches every path like "*". Fix: list the path prefixes the client calls (e.g. "/orders/*"), or omit "paths" if it may call any path.'],
   ['wildcard inside a path', link([LinkPort.tcp(8080)], { paths: ['/orders/*/items'] }),
     '[production/link] http.paths has "/orders/*/items", which is not an exact, prefix or suffix path. Fix: start the path with "/" (exact "/v1/charges" or prefix "/orders/*"), or use a suffix such as "*.json"; "*" alone is refused because it matches every path.'],
   ['empty method list', link([LinkPort.tcp(8080)], { methods: [] }),
     '[production/link] http.methods is an empty list. Fix: list at least one method, or omit "methods" to allow any method.'],
-  ['HTTP rules on a UDP port', link([LinkPort.udp(8080)], { methods: ['GET'] }),
-    '[production/link] HTTP rules are set but port UDP/8080 is not TCP. Fix: use TCP ports with http, or drop http for UDP ports.'],
+  ['HTTP rules on a UDP port', link([LinkPort.udpRange(5000, 5001)], { methods: ['GET'] }),
+    '[production/link] HTTP rules are set but port UDP/5000-5001 is not TCP. Fix: use TCP ports with http, or drop http for UDP ports.'],
+  ['a pod port the server does not listen on, where its Service has that port', () => {
+    const { app, ns, client } = setting();
+    const web = ns.addWorkload('web', { ports: [{ number: 8080, name: 'http' }], servicePorts: [{ port: 80, targetPort: 8080 }] });
+    web.allowFrom(client, { ports: [LinkPort.tcp(80)] });
+    synthApp(app);
+  }, '[production/web/AllowFrom-production-checkout-api] port TCP/80 is not a container port of production/web, so the link would open a port its pods do not listen on. Fix: use LinkPort.service(80), which the Service forwards to pod port 8080.'],
+  ['a pod port the server does not listen on', link([LinkPort.tcp(9090)]),
+    '[production/link] port TCP/9090 is not a container port of production/payment-service, so the link would open a port its pods do not listen on. Fix: use one of its container ports (TCP/8080, TCP/8443), or declare the port on the workload.'],
+  ['a UDP pod port where the server listens on TCP only', link([LinkPort.udp(8080)]),
+    '[production/link] port UDP/8080 is not a container port of production/payment-service, so the link would open a port its pods do not listen on. Fix: use one of its container ports (TCP/8080, TCP/8443), or declare the port on the workload.'],
+  ['a Service port that forwards to no container port', () => {
+    const { app, ns, client } = setting();
+    const web = ns.addWorkload('web', { ports: [{ number: 8080, name: 'http' }], servicePorts: [{ port: 80, targetPort: 9000 }] });
+    web.allowFrom(client, { ports: [LinkPort.service(80)] });
+    synthApp(app);
+  }, '[production/web/AllowFrom-production-checkout-api] Service port 80 of production/web forwards to pod port TCP/9000, which is not one of its container ports (TCP/8080). Fix: point the Service port at a container port, or declare the container port on the workload.'],
+  ['a Service port declared twice', () => setting().ns.addWorkload('web', { ports: [{ number: 8080 }, { number: 9090 }], servicePorts: [{ port: 80, targetPort: 8080 }, { port: 80, targetPort: 9090 }] }),
+    '[production/web] Service port TCP/80 of production/web is declared twice, so it is ambiguous which pod port it forwards to. Fix: declare each Service port and protocol once (across every Service passed to the workload).'],
+  ['an adopted Service port declared twice across two Services', () => {
+    const { app, ns, client } = setting();
+    const api = new kplus.Deployment(ns, 'api', { metadata: { name: 'api' }, containers: [{ image: 'api', ports: [{ number: 8080 }, { number: 9090 }] }] });
+    const a = new kplus.Service(ns, 'api-a', { metadata: { name: 'api-a' }, ports: [{ port: 80, targetPort: 8080 }] });
+    const b = new kplus.Service(ns, 'api-b', { metadata: { name: 'api-b' }, ports: [{ port: 80, targetPort: 9090 }] });
+    ns.adopt(api, { services: [a, b] }).allowFrom(client, { ports: [LinkPort.service(80)] });
+    synthApp(app);
+  }, '[production/api/ZeroTrustWorkload] Service port TCP/80 of production/api is declared twice, so it is ambiguous which pod port it forwards to. Fix: declare each Service port and protocol once (across every Service passed to the workload).'],
   ['link with no ports (would admit every port)', link([]),
     '[production/link] link production/checkout-api -> production/payment-service has no ports, which would admit every port. Fix: list the ports the client calls, e.g. ports: [LinkPort.tcp(8080)].'],
   ['empty pod labels (would admit every source)', () => {
@@ -96,11 +124,94 @@ const cases: [string, () => void, string][] = [
     '[production] mode "dry-run" is unknown. Fix: use ZeroTrustMode.ENFORCE or ZeroTrustMode.AUDIT.'],
   ['invalid trust domain', () => new ZeroTrustNamespace(new App(), 'production', { trustDomain: 'spiffe://Corp' }),
     '[production] trust domain "spiffe://Corp" is not a valid SPIFFE trust domain. Fix: use lower-case letters, digits, "-" and "." only, for example "cluster.local".'],
+  ['pod labels that are a superset of another workload\'s', () => {
+    const { app } = setting();
+    const shop = new ZeroTrustNamespace(app, 'shop');
+    shop.addWorkload('x', { podLabels: { app: 'x' } });
+    shop.addWorkload('y', { podLabels: { app: 'x', tier: 'db' } });
+    synthApp(app);
+  },
+  '[shop/y] pod labels {app: x, tier: db} of shop/y may select the same pods as {app: x} of shop/x (at shop/x): no label key has a different value in both, so the policies of either would also admit traffic to and from the other\'s pods. Fix: give each workload of namespace "shop" a label key with its own value (for example app.kubernetes.io/name: y); to run several Deployments under one identity, adopt them into one workload (workload.adopt(deployment)).'],
+  ['identical pod labels', () => {
+    const { app } = setting();
+    const shop = new ZeroTrustNamespace(app, 'shop');
+    shop.addWorkload('x', { podLabels: { app: 'shop' } });
+    shop.addWorkload('y', { podLabels: { app: 'shop' } });
+    synthApp(app);
+  },
+  '[shop/y] pod labels {app: shop} of shop/y may select the same pods as {app: shop} of shop/x (at shop/x): no label key has a different value in both, so the policies of either would also admit traffic to and from the other\'s pods. Fix: give each workload of namespace "shop" a label key with its own value (for example app.kubernetes.io/name: y); to run several Deployments under one identity, adopt them into one workload (workload.adopt(deployment)).'],
+  ['pod labels equal to another workload\'s default label', () => {
+    const { app, ns } = setting();
+    ns.addWorkload('ledger', { podLabels: { 'app.kubernetes.io/name': 'checkout-api' } });
+    synthApp(app);
+  },
+  '[production/ledger] pod labels {app.kubernetes.io/name: checkout-api} of production/ledger may select the same pods as {app.kubernetes.io/name: checkout-api} of production/checkout-api (at production/checkout-api): no label key has a different value in both, so the policies of either would also admit traffic to and from the other\'s pods. Fix: give each workload of namespace "production" a label key with its own value (for example app.kubernetes.io/name: ledger); to run several Deployments under one identity, adopt them into one workload (workload.adopt(deployment)).'],
+  ['pod labels with no key in common (a pod may carry both)', () => {
+    const { app } = setting();
+    const shop = new ZeroTrustNamespace(app, 'shop');
+    shop.addWorkload('x', { podLabels: { app: 'x' } });
+    shop.addWorkload('y', { podLabels: { team: 'pay' } });
+    synthApp(app);
+  },
+  '[shop/y] pod labels {team: pay} of shop/y may select the same pods as {app: x} of shop/x (at shop/x): no label key has a different value in both, so the policies of either would also admit traffic to and from the other\'s pods. Fix: give each workload of namespace "shop" a label key with its own value (for example app.kubernetes.io/name: y); to run several Deployments under one identity, adopt them into one workload (workload.adopt(deployment)).'],
+  ['overlapping workloads referenced by attributes in one namespace', () => {
+    const { app, ns, client } = setting();
+    const billing = ZeroTrustWorkload.fromAttributes(ns, 'billing', { name: 'billing', namespace: 'finance', serviceAccountName: 'billing', podLabels: { app: 'billing' } });
+    ZeroTrustWorkload.fromAttributes(ns, 'billing-admin', { name: 'billing-admin', namespace: 'finance', serviceAccountName: 'billing-admin', podLabels: { app: 'billing', role: 'admin' } });
+    new ServiceLink(ns, 'link', { from: client, to: billing, ports: [LinkPort.tcp(443)] });
+    synthApp(app);
+  },
+  '[production/billing-admin] pod labels {app: billing, role: admin} of finance/billing-admin may select the same pods as {app: billing} of finance/billing (at production/billing): no label key has a different value in both, so the policies of either would also admit traffic to and from the other\'s pods. Fix: give each workload of namespace "finance" a label key with its own value (for example app.kubernetes.io/name: billing-admin); to run several Deployments under one identity, adopt them into one workload (workload.adopt(deployment)).'],
+  ['two workloads under one ServiceAccount', () => {
+    const { ns } = setting();
+    ns.addWorkload('reviews-v1', { serviceAccountName: 'bookinfo-reviews' });
+    ns.addWorkload('reviews-v2', { serviceAccountName: 'bookinfo-reviews' });
+  },
+  '[production/reviews-v2] ServiceAccount "bookinfo-reviews" is already the identity of production/reviews-v1 (at production/reviews-v1), so both workloads would share one principal and L7 could not tell them apart. Fix: to run several Deployments under one identity, declare the workload once and adopt each Deployment into it (workload.adopt(deployment)); otherwise give each workload its own serviceAccountName.'],
+  ['two workloads referenced by attributes under one ServiceAccount', () => {
+    const { app, ns, client } = setting();
+    const billing = ZeroTrustWorkload.fromAttributes(ns, 'billing', { name: 'billing', namespace: 'finance', serviceAccountName: 'finance', podLabels: { app: 'billing' } });
+    ZeroTrustWorkload.fromAttributes(ns, 'ledger', { name: 'ledger', namespace: 'finance', serviceAccountName: 'finance', podLabels: { app: 'ledger' } });
+    new ServiceLink(ns, 'link', { from: billing, to: client, ports: [LinkPort.tcp(8080)] });
+    synthApp(app);
+  },
+  '[production/ledger] ServiceAccount "finance" is already the identity of finance/billing (at production/billing), so both workloads would share one principal and L7 could not tell them apart. Fix: to run several Deployments under one identity, declare the workload once and adopt each Deployment into it (workload.adopt(deployment)); otherwise give each workload its own serviceAccountName.'],
+  ['two adopted Deployments sharing one ServiceAccount object', () => {
+    const { ns } = setting();
+    const sa = new kplus.ServiceAccount(ns, 'sa', { metadata: { name: 'bookinfo-reviews' }, automountToken: false });
+    for (const v of ['v1', 'v2']) ns.adopt(new kplus.Deployment(ns, `reviews-${v}`, { metadata: { name: `reviews-${v}` }, serviceAccount: sa, containers: [{ image: 'reviews' }] }));
+  },
+  '[production/reviews-v2/ZeroTrustWorkload] ServiceAccount "bookinfo-reviews" is already the identity of production/reviews-v1 (at production/reviews-v1/ZeroTrustWorkload), so both workloads would share one principal and L7 could not tell them apart. Fix: to run several Deployments under one identity, declare the workload once and adopt each Deployment into it (workload.adopt(deployment)); otherwise give each workload its own serviceAccountName.'],
+  ['adopting into an identity a Deployment with another ServiceAccount', () => {
+    const { ns, server } = setting();
+    const sa = new kplus.ServiceAccount(ns, 'sa', { metadata: { name: 'legacy' }, automountToken: false });
+    server.adopt(new kplus.Deployment(ns, 'payments-canary', { metadata: { name: 'payments-canary' }, serviceAccount: sa, containers: [{ image: 'payments' }] }));
+  },
+  '[production/payments-canary] the workload already runs under ServiceAccount "legacy", not under the identity production/payment-service\'s ServiceAccount "payment-service". Fix: create the workload without a serviceAccount (adopting sets it), or with the identity\'s own ServiceAccount object (production/payment-service).'],
+  ['adopting one Deployment into two identities', () => {
+    const { ns, server } = setting();
+    const d = new kplus.Deployment(ns, 'payments-v2', { metadata: { name: 'payments-v2' }, containers: [{ image: 'payments' }] });
+    server.adopt(d);
+    ns.adopt(d, { name: 'payments-v2' });
+  },
+  '[production/payments-v2] the workload is already adopted into production/payment-service. Fix: adopt each workload once; to run it beside others under one identity, adopt it only into that identity (workload.adopt(deployment)).'],
+  ['adopted Deployments whose named ports disagree', () => {
+    const { app, ns } = setting();
+    const v1 = new kplus.Deployment(ns, 'reviews-v1', { metadata: { name: 'reviews-v1' }, containers: [{ image: 'reviews', ports: [{ number: 9080, name: 'http' }] }] });
+    const reviews = ns.adopt(v1, { name: 'reviews' });
+    reviews.adopt(new kplus.Deployment(ns, 'reviews-v2', { metadata: { name: 'reviews-v2' }, containers: [{ image: 'reviews', ports: [{ number: 9081, name: 'http' }] }] }));
+    synthApp(app);
+  },
+  '[production/reviews-v1/ZeroTrustWorkload] container port name "http" is used twice (TCP/9080 and TCP/9081). Fix: give each container port a distinct name; Deployments adopted into one identity must agree on what each port name means.'],
   ['adopting a workload of another chart', () => {
     const { app, ns } = setting();
     const other = new Chart(app, 'other', { namespace: 'legacy' });
     ns.adopt(new kplus.Deployment(other, 'web', { containers: [{ image: 'web' }] }));
   }, '[other/web] the workload is in chart "other" (namespace "legacy"), not in zero-trust namespace "production". Fix: create it with the ZeroTrustNamespace "production" as its scope.'],
+  ['adopting a workload with no metadata.name whose construct id is no DNS-1123 label', () => {
+    const { ns } = setting();
+    ns.adopt(new kplus.Deployment(ns, 'ProductPage', { containers: [{ image: 'productpage' }] }));
+  }, '[production/ProductPage] the workload has no metadata.name and its construct id "ProductPage" is not a DNS-1123 label, so its identity would be named after the generated "production-productpage-c8e3561f", which changes whenever the construct tree moves. Fix: set metadata.name on the workload, or pass adopt(workload, { name: \'<name>\' }).'],
   ['adopting a workload that mounts its token', () => {
     const { ns } = setting();
     ns.adopt(new kplus.Deployment(ns, 'web', { containers: [{ image: 'web' }], automountServiceAccountToken: true }));
@@ -134,6 +245,21 @@ describe('bad input is refused with the construct path, the value and the fix', 
     new ServiceLink(ns, 'bad', { from: ns.addWorkload('checkout-api'), to: server, ports: [LinkPort.named('grpc')] });
     new ZeroTrustNamespace(app, 'risk');
     expect(() => app.synth()).toThrow('Validation failed with the following errors:\n  [production/bad] port "grpc" is not a container port name of production/payment-service. Fix: use one of its port names (http) or a port number.');
+    expect(fs.readdirSync(outdir)).toEqual([]);
+  });
+
+  test('overlapping selectors stop app.synth() before any file is written, each pair reported once', () => {
+    const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'zt-'));
+    const app = new App({ outdir });
+    const shop = new ZeroTrustNamespace(app, 'shop');
+    shop.addWorkload('x', { podLabels: { app: 'x' } });
+    shop.addWorkload('y', { podLabels: { app: 'x', tier: 'db' } });
+    shop.addWorkload('z', { podLabels: { app: 'z' } });
+    let message = '';
+    try { app.synth(); } catch (e) { message = (e as Error).message; }
+    expect(message.split('\n').filter(l => l.startsWith('  ['))).toEqual([
+      '  [shop/y] pod labels {app: x, tier: db} of shop/y may select the same pods as {app: x} of shop/x (at shop/x): no label key has a different value in both, so the policies of either would also admit traffic to and from the other\'s pods. Fix: give each workload of namespace "shop" a label key with its own value (for example app.kubernetes.io/name: y); to run several Deployments under one identity, adopt them into one workload (workload.adopt(deployment)).',
+    ]);
     expect(fs.readdirSync(outdir)).toEqual([]);
   });
 

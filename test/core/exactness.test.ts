@@ -130,7 +130,8 @@ describe('a workload auditing on its own reports exactly what enforce would deny
 describe('audit exempts exactly the auditing workload\'s pods, never a label set others share', () => {
   const app = new App();
   const shop = new ZeroTrustNamespace(app, 'shop');
-  const audited = shop.addWorkload('audited', { podLabels: { team: 'pay' }, ports: [{ number: 8080, name: 'http' }], mode: ZeroTrustMode.AUDIT });
+  // Disjoint selectors (app differs) that share `team: pay`: the label the old NotIn exemption leaked through.
+  const audited = shop.addWorkload('audited', { podLabels: { team: 'pay', app: 'audited' }, ports: [{ number: 8080, name: 'http' }], mode: ZeroTrustMode.AUDIT });
   const y = shop.addWorkload('y', { podLabels: { team: 'pay', app: 'y' }, ports: [{ number: 8080, name: 'http' }] });
   const manifests = synthApp(app);
   const auditedPod = podOf(audited, [8080], manifests);
@@ -138,7 +139,7 @@ describe('audit exempts exactly the auditing workload\'s pods, never a label set
   const stranger: Pod = { namespace: 'elsewhere', name: 'stranger', labels: { app: 'stranger' }, serviceAccount: 'stranger', ports: [{ port: 8080, protocol: 'TCP' }], sidecar: false };
 
   test('the auditing workload\'s labels carry the reserved audit label, which its pods must carry too', () => {
-    expect(audited.podLabels).toEqual({ 'team': 'pay', 'cdk8s-zero-trust/audit': 'audited' });
+    expect(audited.podLabels).toEqual({ 'team': 'pay', 'app': 'audited', 'cdk8s-zero-trust/audit': 'audited' });
     expect(y.podLabels).toEqual({ team: 'pay', app: 'y' });
   });
 

@@ -125,6 +125,18 @@ const cases: [string, () => unknown, string][] = [
     '[tools/out] CIDR "::/0" admits every address. Fix: name the provider\'s ranges instead, or set allowAnyAddressUnsafe: true if you really mean the whole internet.'],
   ['0.0.0.0/0 as a host address without opt-in', host({ addresses: ['0.0.0.0/0'] }),
     '[tools/out] address "0.0.0.0/0" admits every address. Fix: name the provider\'s ranges instead, or set allowAnyAddressUnsafe: true if you really mean the whole internet.'],
+  ['two halves that add up to all of IPv4', () => {
+    const { ns, panel } = setting();
+    new AddressEgress(ns, 'low', { from: panel, cidr: '0.0.0.0/1', ports: [ExternalPort.tcp(443)] });
+    new AddressEgress(ns, 'out', { from: panel, cidr: '128.0.0.0/1', ports: [ExternalPort.https(443)] });
+  },
+  '[tools/out] the address ranges tools/admin-panel may reach on TCP/443 add up to every IPv4 address (0.0.0.0/1 at tools/low; 128.0.0.0/1 at tools/out). Fix: name the provider\'s ranges instead, or set allowAnyAddressUnsafe: true on the declaration if you really mean the whole internet.'],
+  ['IPv4-mapped IPv6 range that spells all of IPv4', address({ cidr: '::ffff:0:0/96' }),
+    '[tools/out] the address ranges tools/admin-panel may reach on TCP/443 add up to every IPv4 address (::ffff:0:0/96 at tools/out). Fix: name the provider\'s ranges instead, or set allowAnyAddressUnsafe: true on the declaration if you really mean the whole internet.'],
+  ['host addresses that add up to all of IPv6', host({ addresses: ['::/1', '8000::/1'] }),
+    '[tools/out] the address ranges tools/admin-panel may reach on TCP/443 add up to every IPv4 and every IPv6 address (::/1, 8000::/1 at tools/out). Fix: name the provider\'s ranges instead, or set allowAnyAddressUnsafe: true on the declaration if you really mean the whole internet.'],
+  ['IPv4 quarters and a mapped quarter that add up to all of IPv4', host({ addresses: ['0.0.0.0/2', '64.0.0.0/2', '128.0.0.0/2', '::ffff:c000:0/98'] }),
+    '[tools/out] the address ranges tools/admin-panel may reach on TCP/443 add up to every IPv4 address (0.0.0.0/2, 64.0.0.0/2, 128.0.0.0/2, ::ffff:c000:0/98 at tools/out). Fix: name the provider\'s ranges instead, or set allowAnyAddressUnsafe: true on the declaration if you really mean the whole internet.'],
   ['except outside the range', address({ except: ['198.51.100.0/28'] }),
     '[tools/out] except entry "198.51.100.0/28" is not inside "203.0.113.0/24". Fix: list only sub-ranges of "203.0.113.0/24" in "except" (NetworkPolicy rejects others).'],
   ['malformed except', address({ except: ['203.0.113.0/40'] }),
