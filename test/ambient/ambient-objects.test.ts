@@ -162,7 +162,10 @@ describe('UDP and entry points in ambient', () => {
     const app = new App();
     const ns = new ZeroTrustNamespace(app, 'shop', { dataPlane: DataPlane.AMBIENT });
     const web = deployAndAdopt(ns, 'web', HTTP);
-    const stats = deployAndAdopt(ns, 'stats', [{ number: 8125, name: 'statsd' }]);
+    const stats = ns.adopt(new kplus.Deployment(ns, 'stats-deployment', {
+      metadata: { name: 'stats' },
+      containers: [{ name: 'app', image: 'registry.example.com/stats:1', ports: [{ number: 8125, name: 'statsd', protocol: kplus.Protocol.UDP }], securityContext: { ensureNonRoot: true } }],
+    }));
     new ServiceLink(ns, 'web-to-stats', { from: web, to: stats, ports: [LinkPort.udp(8125)] });
     const manifests = synthApp(app);
     const pods = ambientPodsOf(manifests);
