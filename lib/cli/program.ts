@@ -5,6 +5,7 @@ import { addTelemetryCommands } from './telemetry-commands';
 import { AnalysisInputError } from '../analysis/estate/errors';
 import { renderSvg } from '../analysis/graph/svg';
 import { Reachability, ReachabilityOptions } from '../analysis/reachability';
+import { renderDiffMarkdown } from '../analysis/report/diff-markdown';
 import { renderMarkdown, renderText, Section } from '../analysis/report/document';
 import { BlastRadiusJson, CheckJson, DiffJson, JSON_SCHEMA_VERSION, ReachJson } from '../analysis/report/json-output';
 import { OUTPUT_SCHEMA } from '../analysis/report/output-schema';
@@ -50,6 +51,7 @@ export async function runCli(args: readonly string[], io: CliIo): Promise<number
   let code = EXIT_OK;
   const program = new Command('cdk8s-zero-trust')
     .description('Prove who can reach what from Kubernetes manifests: NetworkPolicy (L4) and Istio (L7), blast radius, access diff, graphs.')
+    .version(packageVersion(), '-V, --version', 'print the version of cdk8s-zero-trust')
     .exitOverride()
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
     .showHelpAfterError();
@@ -60,7 +62,7 @@ export async function runCli(args: readonly string[], io: CliIo): Promise<number
     else io.stdout(renderText(title, sections));
   };
 
-  withCommon(program.command('reach')
+  withCommon(example(program.command('reach'), 'cdk8s-zero-trust reach dist/', 'cdk8s-zero-trust reach dist/ --fail-on-gaps -o markdown > reach.md')
     .description('List every path both layers allow, DNS/control-plane paths, gaps and what is not modelled')
     .argument('<paths...>', 'YAML/JSON manifest files or directories')
     .option('--fail-on-gaps', 'exit 1 when the layers disagree on some path'))
@@ -73,7 +75,7 @@ export async function runCli(args: readonly string[], io: CliIo): Promise<number
       if (opts.failOnGaps && reach.gaps().length > 0) code = EXIT_POLICY_FAILURE;
     });
 
-  withCommon(program.command('blast-radius')
+  withCommon(example(program.command('blast-radius'), 'cdk8s-zero-trust blast-radius production/order-service dist/')
     .description('What a compromised workload reaches directly, and by pivoting through what it reaches')
     .argument('<workload>', 'workload as <namespace>/<name> (or a unique name)')
     .argument('<paths...>', 'YAML/JSON manifest files or directories'))
@@ -83,7 +85,7 @@ export async function runCli(args: readonly string[], io: CliIo): Promise<number
       emit(opts, `Blast radius of ${blast.workload}`, blastSections(blast), json);
     });
 
-  withCommon(program.command('diff')
+  withCommon(example(program.command('diff'), 'cdk8s-zero-trust diff --base base/dist --head dist --fail-on-new-access -o markdown > access-diff.md')
     .description('Access added and removed between two manifest sets (PR base vs head), per layer')
     .requiredOption('--base <paths...>', 'manifests before the change')
     .requiredOption('--head <paths...>', 'manifests after the change')
@@ -95,11 +97,12 @@ export async function runCli(args: readonly string[], io: CliIo): Promise<number
       const json: DiffJson = { schemaVersion: JSON_SCHEMA_VERSION, command: 'diff', diff, approved: Boolean(opts.approve), failed };
       const verdict = diff.widened === 0 ? 'Access did not widen.'
         : opts.approve ? 'Access widened; approved.' : `Access widened${opts.failOnNewAccess ? ': failing until approved (--approve)' : ''}.`;
-      emit(opts, 'Access diff', [...diffSections(diff), { title: 'Result', lines: [verdict] }], json);
+      if (opts.output === 'markdown') io.stdout(renderDiffMarkdown(diff, verdict));
+      else emit(opts, 'Access diff', [...diffSections(diff), { title: 'Result', lines: [verdict] }], json);
       if (failed) code = EXIT_POLICY_FAILURE;
     });
 
-  withCommon(program.command('check')
+  withCommon(example(program.command('check'), 'cdk8s-zero-trust check dist/ --from checkout-api --to payment-service --port 8080 --method POST --path /v1/charges --expect allow')
     .description('Check one connection or HTTP request at both layers')
     .argument('<paths...>', 'YAML/JSON manifest files or directories')
     .requiredOption('--from <workload>', 'source workload')
@@ -128,7 +131,7 @@ export async function runCli(args: readonly string[], io: CliIo): Promise<number
       if (opts.expect && opts.expect !== result.verdict) code = EXIT_POLICY_FAILURE;
     });
 
-  program.command('graph')
+  example(program.command('graph'), 'cdk8s-zero-trust graph dist/ --format svg --out access.svg')
     .description('Draw the allowed paths as Mermaid, Graphviz DOT or SVG (Graphviz in WebAssembly)')
     .argument('<paths...>', 'YAML/JSON manifest files or directories')
     .addOption(new Option('--format <format>', 'graph format').choices(['mermaid', 'dot', 'svg']).default('mermaid'))
@@ -150,7 +153,7 @@ export async function runCli(args: readonly string[], io: CliIo): Promise<number
     ...io, interactive: Boolean(io.interactive), analysisOptions, setExitCode: c => { code = c; },
   }, EXIT_POLICY_FAILURE);
 
-  program.command('schema')
+  example(program.command('schema'), 'cdk8s-zero-trust schema > analysis-output.schema.json')
     .description('Print the JSON Schema of --output json')
     .action(() => io.stdout(JSON.stringify(OUTPUT_SCHEMA, null, 2) + '\n'));
 
@@ -168,6 +171,16 @@ export async function runCli(args: readonly string[], io: CliIo): Promise<number
     io.stderr(`internal error: ${(e as Error).stack ?? String(e)}\n`);
     return EXIT_INTERNAL;
   }
+}
+
+/** `--help` of every command ends with examples a user can copy. */
+function example(cmd: Command, ...lines: string[]): Command {
+  return cmd.addHelpText('after', ['', 'Examples:', ...lines.map(l => `  $ ${l}`)].join('\n'));
+}
+
+/** The version in the package.json next to lib/ (sources) or out/ (compiled). */
+function packageVersion(): string {
+  return JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'package.json'), 'utf8')).version;
 }
 
 function withCommon(cmd: Command): Command {

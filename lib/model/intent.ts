@@ -4,6 +4,7 @@
  * Constructs record intent; renderers (one per enforcement layer) read it and emit
  * objects. A new layer (another mesh, a CNI's own policy) only needs a new renderer.
  */
+import { HttpMatch } from '../link/http-match';
 
 /** Transport protocol of a port. */
 export enum TransportProtocol {
@@ -55,20 +56,6 @@ export interface PortIntent {
   readonly protocol: TransportProtocol;
 }
 
-/** HTTP constraints of a link, in Istio's match syntax. */
-export interface HttpIntent {
-  /**
-   * Upper-case HTTP methods.
-   * @default - any method
-   */
-  readonly methods?: string[];
-  /**
-   * Paths: exact (`/v1/charges`), prefix (`/orders/*`) or suffix (`*.json`).
-   * @default - any path
-   */
-  readonly paths?: string[];
-}
-
 /** Where a pod-selecting peer lives and how it is selected. */
 export interface WorkloadIntent {
   /** Workload name (DNS-1123 label). */
@@ -104,7 +91,7 @@ export interface LinkIntent {
    * HTTP constraints.
    * @default - any request on those ports
    */
-  readonly http?: HttpIntent;
+  readonly http?: HttpMatch;
 }
 
 /** Where a cluster service that every pod needs runs. */

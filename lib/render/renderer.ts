@@ -1,7 +1,8 @@
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { EntryPointIntent, EntryRouteIntent, ExternalEgressIntent, GatewayIntent } from '../model/edge-intent';
-import { DataPlane, HttpIntent, LinkIntent, NamespaceIntent, WorkloadIntent } from '../model/intent';
+import { HttpMatch } from '../link/http-match';
+import { DataPlane, LinkIntent, NamespaceIntent, WorkloadIntent } from '../model/intent';
 
 /** Everything one layer needs to compute the specs of one zero-trust namespace, resolved at synth. */
 export interface NamespaceRenderContext {
@@ -34,7 +35,7 @@ export interface DeclaredLink {
    * HTTP constraints.
    * @default - any request on the link's ports
    */
-  readonly http?: HttpIntent;
+  readonly http?: HttpMatch;
 }
 
 /** An entry point as it is known when declared (its ports are resolved at synth). */

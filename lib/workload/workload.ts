@@ -220,6 +220,17 @@ export class ZeroTrustWorkload extends Construct implements IZeroTrustWorkload {
     return new ServiceLink(this, id, { ...options, from: client, to: this });
   }
 
+  /**
+   * Lets this workload call `server`: shorthand for `new ServiceLink(this, …, { from: this, to: server, … })`,
+   * the client-side reading of `server.allowFrom(this, …)` (cdk8s-plus names both directions).
+   */
+  public allowTo(server: IZeroTrustWorkload, options: ServiceLinkOptions): ServiceLink {
+    const base = `AllowTo-${server.namespace}-${server.name}`;
+    let id = base;
+    for (let i = 2; this.node.tryFindChild(id); i++) id = `${base}-${i}`;
+    return new ServiceLink(this, id, { ...options, from: this, to: server });
+  }
+
   /** Adds an annotation to the workload's ServiceAccount (for example an IRSA role ARN). */
   public addServiceAccountAnnotation(key: string, value: string): void {
     ApiObject.of(this.serviceAccount as unknown as IConstruct).metadata.addAnnotation(key, value);

@@ -1,4 +1,4 @@
-import { App, Chart, Testing } from 'cdk8s';
+import { App, Chart, Duration, Testing } from 'cdk8s';
 import {
   AddressEgress, AddressEgressProps, ExternalPort, HostEgress, HostEgressProps, IdentityAwareEntryPoint, IdentityAwareEntryPointProps,
   LinkPort, ZeroTrustAlerts, ZeroTrustAlertsProps, ZeroTrustMode, ZeroTrustNamespace, ZeroTrustWorkload,
@@ -197,8 +197,10 @@ const cases: [string, () => unknown, string][] = [
     '[monitoring/alerts] namespace "shop" has no monitoring option, so Prometheus cannot scrape its sidecars (TCP 15020/15090) and the alerts would never fire. Fix: set monitoring: { namespace: \'<your Prometheus namespace>\' } on the ZeroTrustNamespace "shop".'],
   ['alerts on no namespace', alerts({ namespaces: [] }),
     '[monitoring/alerts] no namespace to watch. Fix: pass the ZeroTrustNamespaces whose calls the alerts cover.'],
-  ['alert window that is no duration', alerts({ deniedCalls: { window: '5 minutes' } }),
-    '[monitoring/alerts] deniedCalls.window "5 minutes" is not a Prometheus duration. Fix: use a duration such as "5m", "1h" or "30s".'],
+  ['alert window of zero', alerts({ deniedCalls: { window: Duration.seconds(0) } }),
+    '[monitoring/alerts] deniedCalls.window 0 seconds is not a positive whole number of milliseconds. Fix: pass a cdk8s Duration such as Duration.minutes(5), Duration.hours(1) or Duration.seconds(30).'],
+  ['alert for of a fraction of a millisecond', alerts({ deniedCalls: { for: Duration.millis(0.5) } }),
+    '[monitoring/alerts] deniedCalls.for 0.5 millis is not a positive whole number of milliseconds. Fix: pass a cdk8s Duration such as Duration.minutes(5), Duration.hours(1) or Duration.seconds(30).'],
   ['negative threshold', alerts({ mtlsHandshakeFailures: { threshold: -1 } }),
     '[monitoring/alerts] mtlsHandshakeFailures.threshold -1 is not a non-negative number. Fix: give a rate per second, e.g. 0 or 0.1.'],
   ['both alerts disabled', alerts({ deniedCalls: { enabled: false }, mtlsHandshakeFailures: { enabled: false } }),

@@ -160,7 +160,9 @@ class WorkloadFinder {
     }
     if (e.workload && e.namespace) {
       const w = this.byId.get(`${e.namespace}/${e.workload}`);
-      if (w) return { workload: w };
+      // Platform workloads the analyzer assumes (the ingress gateway, kube-dns, istiod) are not the
+      // app's to link: a call from one is a way in from outside the manifests.
+      if (w) return w.platform ? { outside: w.id } : { workload: w };
       // A peer the manifests do not hold (the ingress gateway, another team's app) is outside them.
       if (!e.pod && !e.labels) return { outside: `${e.namespace}/${e.workload}` };
     }
@@ -191,7 +193,7 @@ class WorkloadFinder {
   private byPrincipal(principal: string): EndResult {
     const m = /(?:^|\/)ns\/([^/]+)\/sa\/([^/]+)$/.exec(principal);
     if (!m) return { outside: principal };
-    const owners = this.estate.workloads.filter(w => w.namespace === m[1] && w.serviceAccount === m[2]);
+    const owners = this.estate.workloads.filter(w => !w.platform && w.namespace === m[1] && w.serviceAccount === m[2]);
     if (owners.length === 1) return { workload: owners[0] };
     return owners.length === 0 ? { outside: principal } : { error: `principal ${principal} is shared by ${owners.map(w => w.id).join(', ')}` };
   }

@@ -15,7 +15,11 @@ const isExternal = (p: AccessPath) => p.source.startsWith('external (') || p.des
  */
 export function reviewAccess(view: AnalysisView, telemetry: Telemetry): Review {
   const resolution = resolveObservations(view.estate, telemetry._aggregates());
-  const declared = view.paths.filter(p => p.verdict === 'allow' && !p.platform && !isExternal(p));
+  // A representative endpoint stands for pods the manifests do not hold, so no observed workload can
+  // be matched to it: its paths (such as monitoring scrapes) would always read as unused.
+  const representative = new Set(view.estate.workloads.filter(w => w.representative).map(w => w.id));
+  const declared = view.paths.filter(p => p.verdict === 'allow' && !p.platform && !isExternal(p)
+    && !representative.has(p.source) && !representative.has(p.destination));
   const usage = new Map<AccessPath, { calls: Evidence; families: Set<string> }>();
   const declaredByPair = new Map<string, AccessPath[]>();
   for (const p of declared) {

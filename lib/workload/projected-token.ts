@@ -1,16 +1,22 @@
+import { Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
-import { fail, validateSeconds } from './validation';
+import { IConstruct } from 'constructs';
+import { ZeroTrustError } from '../errors';
+
+function fail(scope: IConstruct, problem: string, fix: string): never {
+  throw new ZeroTrustError(scope, problem, fix);
+}
 
 /** Options of `ProjectedServiceAccountToken.mount`. */
 export interface ProjectedServiceAccountTokenOptions {
   /** The audience the token is issued for (its `aud` claim); the receiver must check it. */
   readonly audience: string;
   /**
-   * Requested lifetime in seconds; the kubelet refreshes the token before it expires.
-   * Kubernetes requires at least 600; this library caps it at 86400 (24 hours).
-   * @default 3600
+   * Requested lifetime, in whole seconds; the kubelet refreshes the token before it expires.
+   * Kubernetes requires at least 10 minutes; this library caps it at 24 hours.
+   * @default Duration.hours(1)
    */
-  readonly expirationSeconds?: number;
+  readonly expiration?: Duration;
   /**
    * Directory the token volume is mounted at, in every container of the workload.
    * @default "/var/run/secrets/tokens"
@@ -55,8 +61,11 @@ export class ProjectedServiceAccountToken {
     if (!/^[\x21-\x7E]+$/.test(audience)) {
       fail(workload, `audience "${audience}" is empty or contains spaces`, 'pass one audience, e.g. "vault"');
     }
-    const expirationSeconds = validateSeconds(workload, 'expirationSeconds', options.expirationSeconds ?? 3600, 600, 86400,
-      'use 600 (the Kubernetes minimum) to 86400 seconds: this library keeps tokens short-lived');
+    const expirationSeconds = (options.expiration ?? Duration.hours(1)).toMilliseconds({ integral: false }) / 1000;
+    if (!Number.isInteger(expirationSeconds) || expirationSeconds < 600 || expirationSeconds > 86400) {
+      fail(workload, `expiration of ${expirationSeconds} seconds is out of range`,
+        'use Duration.minutes(10) (the Kubernetes minimum) to Duration.hours(24), in whole seconds: this library keeps tokens short-lived');
+    }
     const path = options.path ?? 'token';
     if (!/^[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)*$/.test(path) || path.split('/').some((part) => part === '..' || part === '.')) {
       fail(workload, `path "${path}" is not a relative file path inside the volume`, 'use a path without \'..\' or a leading \'/\', e.g. "token"');
