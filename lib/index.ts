@@ -46,7 +46,7 @@ export {
 export { NetworkPolicyRenderer } from './render/network-policy-renderer';
 export { IstioRenderer } from './render/istio-renderer';
 export { AmbientNetworkPolicyRenderer } from './render/ambient-network-policy-renderer';
-export { AmbientIstioRenderer, WAYPOINT_GATEWAY_CLASS } from './render/ambient-istio-renderer';
+export { AmbientIstioRenderer } from './render/ambient-istio-renderer';
 
 // --- the analyzer ------------------------------------------------------------------------
 export {

@@ -1,7 +1,7 @@
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { EntryPointIntent, EntryRouteIntent, ExternalEgressIntent, GatewayIntent } from '../model/edge-intent';
 import { HttpMatch } from '../link/http-match';
+import { EntryPointIntent, EntryRouteIntent, ExternalEgressIntent, GatewayIntent } from '../model/edge-intent';
 import { DataPlane, LinkIntent, NamespaceIntent, WorkloadIntent } from '../model/intent';
 
 /** Everything one layer needs to compute the specs of one zero-trust namespace, resolved at synth. */
