@@ -31,7 +31,7 @@ export { type ZeroTrustAlertOptions, ZeroTrustAlerts, type ZeroTrustAlertsProps 
 
 // --- the intent model and renderers (for a custom ILayerRenderer) -------------------------
 export {
-  type LinkIntent, type NamespaceIntent, type PlatformEndpointIntent, type PortIntent, TransportProtocol,
+  DataPlane, type LinkIntent, type NamespaceIntent, type PlatformEndpointIntent, type PortIntent, TransportProtocol,
   type WorkloadIntent, ZeroTrustMode,
 } from './model/intent';
 export {
@@ -41,9 +41,12 @@ export {
 } from './model/edge-intent';
 export {
   type DeclaredEntryPoint, type DeclaredLink, type ILayerRenderer, type IRenderLayer, LayerRenderer, type NamespaceRenderContext,
+  type WaypointIntent,
 } from './render/renderer';
 export { NetworkPolicyRenderer } from './render/network-policy-renderer';
 export { IstioRenderer } from './render/istio-renderer';
+export { AmbientNetworkPolicyRenderer } from './render/ambient-network-policy-renderer';
+export { AmbientIstioRenderer } from './render/ambient-istio-renderer';
 
 // --- the analyzer ------------------------------------------------------------------------
 export {

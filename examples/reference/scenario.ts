@@ -1,7 +1,7 @@
 import { Chart } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { LinkPort, ServiceLink, ZeroTrustNamespace, ZeroTrustWorkload } from '../../lib';
+import { DataPlane, LinkPort, ServiceLink, ZeroTrustNamespace, ZeroTrustWorkload } from '../../lib';
 
 /** A container port of the reference scenario. */
 interface Port { readonly number: number; readonly name: string }
@@ -60,10 +60,21 @@ export function deployAndAdopt(ns: ZeroTrustNamespace, name: string, ports: Port
   return ns.adopt(deployment, { services: [service] });
 }
 
-/** The reference scenario of the product brief: two zero-trust namespaces and thirteen links. */
-export function referenceScenario(scope: Construct): ReferenceScenario {
-  const production = new ZeroTrustNamespace(scope, 'production', { monitoring: { namespace: 'monitoring' } });
-  const risk = new ZeroTrustNamespace(scope, 'risk', { monitoring: { namespace: 'monitoring' } });
+/** Data plane of each namespace of the reference scenario. */
+export interface ReferenceDataPlanes {
+  /** @default DataPlane.SIDECAR */
+  readonly production?: DataPlane;
+  /** @default DataPlane.SIDECAR */
+  readonly risk?: DataPlane;
+}
+
+/**
+ * The reference scenario of the product brief: two zero-trust namespaces and thirteen links.
+ * The same declarations render for sidecars, ambient, or one of each (only the option changes).
+ */
+export function referenceScenario(scope: Construct, dataPlanes: ReferenceDataPlanes = {}): ReferenceScenario {
+  const production = new ZeroTrustNamespace(scope, 'production', { monitoring: { namespace: 'monitoring' }, dataPlane: dataPlanes.production });
+  const risk = new ZeroTrustNamespace(scope, 'risk', { monitoring: { namespace: 'monitoring' }, dataPlane: dataPlanes.risk });
 
   const w: { [name: string]: ZeroTrustWorkload } = {};
   for (const [name, ports] of Object.entries(PRODUCTION_WORKLOADS)) {

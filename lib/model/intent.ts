@@ -29,6 +29,20 @@ export enum ZeroTrustMode {
   AUDIT = 'audit',
 }
 
+/**
+ * Which Istio data plane carries a namespace's traffic. The declarations are the same in
+ * both; only the objects that enforce them differ.
+ */
+export enum DataPlane {
+  /** An Envoy sidecar in every pod enforces L4 and L7 (the namespace is labelled for injection). */
+  SIDECAR = 'sidecar',
+  /**
+   * Istio ambient: the node's ztunnel enforces mTLS and L4 authorization, a waypoint proxy
+   * enforces L7 rules, and pod-to-pod traffic is tunnelled over HBONE (TCP 15008).
+   */
+  AMBIENT = 'ambient',
+}
+
 /** A pod port, resolved to a number (and a range end, if any). */
 export interface PortIntent {
   /** Pod (container) port number. */
@@ -98,6 +112,8 @@ export interface NamespaceIntent {
   readonly trustDomain: string;
   /** Enforcement mode. */
   readonly mode: ZeroTrustMode;
+  /** The Istio data plane of the namespace's pods. */
+  readonly dataPlane: DataPlane;
   /** Cluster DNS that every pod may query. */
   readonly dns: PlatformEndpointIntent;
   /** The mesh control plane that every sidecar must reach. */

@@ -54,6 +54,10 @@ export function checkNamespaceLabels(scope: IConstruct, labels: { [key: string]:
       throw zeroTrustError(scope, `labels sets "${key}: ${value}", which the library sets itself (sidecar injection is what makes the namespace's Istio policies apply)`,
         'remove it from labels; to inject a specific revision use controlPlane: { revision: "<revision>" } (labels the namespace istio.io/rev), otherwise the namespace gets istio-injection: enabled');
     }
+    if (key === 'istio.io/dataplane-mode' || key === 'istio.io/use-waypoint') {
+      throw zeroTrustError(scope, `labels sets "${key}: ${value}", which the library sets itself from the dataPlane option (the data plane decides which policies enforce the namespace)`,
+        'remove it from labels; to run the namespace in ambient mode set dataPlane: DataPlane.AMBIENT');
+    }
     if (key === `${POD_SECURITY_PREFIX}enforce`) {
       throw zeroTrustError(scope, `labels sets "${key}: ${value}", which the library sets itself from the podSecurity option`,
         `remove it from labels and set podSecurity: PodSecurityLevel.${value.toUpperCase() in PodSecurityLevel ? value.toUpperCase() : 'BASELINE'} instead`);

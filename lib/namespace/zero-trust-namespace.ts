@@ -6,17 +6,22 @@ import { sortManifests } from './manifest-order';
 import { checkNamespaceLabels, checkNamespaceProps } from './namespace-checks';
 import { ControlPlaneOptions, DnsOptions, MonitoringOptions, PodSecurityLevel } from './options';
 import { namespaceContext } from './resolution';
+import { waypointOf } from './waypoints';
 import { IdentityAwareEntryPoint } from '../access/identity-aware-entry-point';
 import { AddressEgress, HostEgress } from '../egress/external-egress';
 import { validateWith, zeroTrustError } from '../errors';
 import { ServiceLink, workloadIntent } from '../link/service-link';
-import { NamespaceIntent, TransportProtocol, WorkloadIntent, ZeroTrustMode } from '../model/intent';
+import { DataPlane, NamespaceIntent, TransportProtocol, WorkloadIntent, ZeroTrustMode } from '../model/intent';
 import { ZeroTrustRegistry } from '../model/registry';
+import { AmbientIstioRenderer } from '../render/ambient-istio-renderer';
+import { AmbientNetworkPolicyRenderer } from '../render/ambient-network-policy-renderer';
+import { DATAPLANE_MODE_LABEL } from '../render/hbone';
 import { IstioRenderer } from '../render/istio-renderer';
 import { NetworkPolicyRenderer, SIDECAR_METRICS_PORTS } from '../render/network-policy-renderer';
-import { DeclaredEntryPoint, DeclaredLink, ILayerRenderer, IRenderLayer, NamespaceRenderContext } from '../render/renderer';
+import { DeclaredEntryPoint, DeclaredLink, ILayerRenderer, IRenderLayer, NamespaceRenderContext, WaypointIntent } from '../render/renderer';
 import { assertConstructArgs, assertDns1123Label, assertPlainObject, assertLabels, assertPortNumber, assertStringMap, assertTrustDomain } from '../validation';
 import { adoptWorkload, AdoptOptions } from '../workload/adopt';
+import { servicesOf } from '../workload/services';
 import { IZeroTrustWorkload, ZeroTrustWorkload, ZeroTrustWorkloadOptions } from '../workload/workload';
 
 /** Properties of a ZeroTrustNamespace. */
@@ -62,8 +67,16 @@ export interface ZeroTrustNamespaceProps {
    */
   readonly labels?: { [key: string]: string };
   /**
+   * The Istio data plane of the namespace: sidecars, or ambient (ztunnel and waypoints).
+   * Links, entry points, egress and audit mode are declared the same way in both, and links
+   * may cross between a sidecar namespace and an ambient one.
+   * @default DataPlane.SIDECAR
+   */
+  readonly dataPlane?: DataPlane;
+  /**
    * Enforcement layers that turn the declarations into objects.
-   * @default - NetworkPolicy and Istio: `[new NetworkPolicyRenderer(), new IstioRenderer()]`
+   * @default - for sidecars `[new NetworkPolicyRenderer(), new IstioRenderer()]`; for ambient
+   * `[new AmbientNetworkPolicyRenderer(), new AmbientIstioRenderer()]`
    */
   readonly renderers?: ILayerRenderer[];
 }
@@ -73,7 +86,8 @@ const RENDERED = 'Rendered';
 /**
  * A namespace that is locked down by default, as a cdk8s Chart of its own.
  *
- * It emits the Namespace (sidecar injection and Pod Security labels), default-deny
+ * It emits the Namespace (sidecar injection, or ambient with `dataPlane: DataPlane.AMBIENT`,
+ * and Pod Security labels), default-deny
  * NetworkPolicies with DNS and istiod egress, STRICT mTLS and an allow-nothing
  * AuthorizationPolicy. Workloads declared in it get identities, and every ServiceLink
  * that touches them opens exactly its path, merged per workload.
@@ -87,6 +101,8 @@ export class ZeroTrustNamespace extends Chart {
   public readonly mode: ZeroTrustMode;
   /** Pod Security Standard the Namespace enforces; adopted pods are made to pass it, or refused. */
   public readonly podSecurity: PodSecurityLevel;
+  /** The Istio data plane of its pods. */
+  public readonly dataPlane: DataPlane;
   private readonly intent: NamespaceIntent;
   private readonly layers: Array<[ILayerRenderer, RenderLayer]>;
 
@@ -104,8 +120,14 @@ export class ZeroTrustNamespace extends Chart {
     if (!Object.values(ZeroTrustMode).includes(this.mode)) {
       throw zeroTrustError(this, `mode "${this.mode}" is unknown`, 'use ZeroTrustMode.ENFORCE or ZeroTrustMode.AUDIT');
     }
-    this.intent = resolveIntent(this, name, this.trustDomain, this.mode, props);
-    const renderers = props.renderers ?? [new NetworkPolicyRenderer(), new IstioRenderer()];
+    this.dataPlane = props.dataPlane ?? DataPlane.SIDECAR;
+    if (!Object.values(DataPlane).includes(this.dataPlane)) {
+      throw zeroTrustError(this, `dataPlane "${this.dataPlane}" is unknown`, 'use DataPlane.SIDECAR or DataPlane.AMBIENT');
+    }
+    this.intent = { ...resolveIntent(this, name, this.trustDomain, this.mode, props), dataPlane: this.dataPlane };
+    const renderers = props.renderers ?? (this.dataPlane === DataPlane.AMBIENT
+      ? [new AmbientNetworkPolicyRenderer(), new AmbientIstioRenderer()]
+      : [new NetworkPolicyRenderer(), new IstioRenderer()]);
     markZeroTrustNamespace(this);
     const registry = ZeroTrustRegistry.of(this);
     registry.addNamespace(this);
@@ -182,9 +204,13 @@ export class ZeroTrustNamespace extends Chart {
 
   private addNamespaceObject(props: ZeroTrustNamespaceProps): void {
     const revision = props.controlPlane?.revision;
+    // Ambient pods are captured by the node's ztunnel, so the namespace asks for ambient instead of injection.
+    const mesh: { [key: string]: string } = this.dataPlane === DataPlane.AMBIENT
+      ? { [DATAPLANE_MODE_LABEL]: 'ambient', ...(revision ? { 'istio.io/rev': revision } : {}) }
+      : (revision ? { 'istio.io/rev': revision } : { 'istio-injection': 'enabled' });
     const labels: { [key: string]: string } = {
       ...(props.labels ?? {}),
-      ...(revision ? { 'istio.io/rev': revision } : { 'istio-injection': 'enabled' }),
+      ...mesh,
       'pod-security.kubernetes.io/enforce': this.podSecurity,
     };
     const ns = new kplus.k8s.KubeNamespace(this, 'Namespace', { metadata: { name: this.name, labels } });
@@ -193,7 +219,7 @@ export class ZeroTrustNamespace extends Chart {
   }
 }
 
-function resolveIntent(scope: Construct, name: string, trustDomain: string, mode: ZeroTrustMode, props: ZeroTrustNamespaceProps): NamespaceIntent {
+function resolveIntent(scope: Construct, name: string, trustDomain: string, mode: ZeroTrustMode, props: ZeroTrustNamespaceProps): Omit<NamespaceIntent, 'dataPlane'> {
   const cp = props.controlPlane ?? {};
   const cpNamespace = cp.namespace ?? 'istio-system';
   const cpPort = cp.port ?? 15012;
@@ -257,5 +283,19 @@ class RenderLayer implements IRenderLayer {
 
   public resolve(): NamespaceRenderContext {
     return namespaceContext(this.owner, this.registry, this.namespace);
+  }
+
+  public dataPlaneOf(namespace: string): DataPlane {
+    const ns = this.registry.namespace(namespace);
+    return ns instanceof ZeroTrustNamespace ? (ns as ZeroTrustNamespace).dataPlane : DataPlane.SIDECAR;
+  }
+
+  public waypointOf(server: WorkloadIntent): WaypointIntent | undefined {
+    return waypointOf(this.registry, server);
+  }
+
+  public servicesOf(workload: WorkloadIntent): kplus.Service[] {
+    const w = this.registry.workloadsIn<ZeroTrustWorkload>(workload.namespace).find(x => x.name === workload.name);
+    return w ? servicesOf(w) : [];
   }
 }

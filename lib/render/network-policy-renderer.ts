@@ -1,10 +1,9 @@
-import { k8s } from 'cdk8s-plus-28';
-import { groupPeersByPorts, linksByWorkload, PeerGroup } from './group';
-import { getOrCreate, lazyFrom, perContext } from './lazy';
+import { groupPeersByPorts } from './group';
 import { externalEgressRules, gatewayIngressRules, isAuditing, namespaceWideSelector } from './network-policy-edges';
+import { byWorkload, npPort, peersOf, platformPeer, policy } from './network-policy-paths';
 import { DeclaredEntryPoint, DeclaredLink, ILayerRenderer, IRenderLayer, NamespaceRenderContext } from './renderer';
 import { ExternalEgressIntent } from '../model/edge-intent';
-import { PlatformEndpointIntent, PortIntent, WorkloadIntent, ZeroTrustMode } from '../model/intent';
+import { WorkloadIntent, ZeroTrustMode } from '../model/intent';
 import { sortedLabels } from '../model/order';
 
 /** Kubernetes sets this label on every namespace; selecting by it needs no labels of ours. */
@@ -76,7 +75,7 @@ export class NetworkPolicyRenderer implements ILayerRenderer {
   private ingressPolicy(layer: IRenderLayer, w: WorkloadIntent): void {
     const ns = layer.namespace.name;
     policy(layer, `${w.name}-ingress`, ctx => {
-      const { inbound, entries } = byWorkload(ctx);
+      const { inbound, entries } = byWorkload(layer, ctx);
       return {
         podSelector: { matchLabels: sortedLabels(w.podLabels) },
         policyTypes: ['Ingress'],
@@ -91,7 +90,7 @@ export class NetworkPolicyRenderer implements ILayerRenderer {
   private egressPolicy(layer: IRenderLayer, w: WorkloadIntent): void {
     const ns = layer.namespace.name;
     policy(layer, `${w.name}-egress`, ctx => {
-      const { outbound, external } = byWorkload(ctx);
+      const { outbound, external } = byWorkload(layer, ctx);
       return {
         podSelector: { matchLabels: sortedLabels(w.podLabels) },
         policyTypes: ['Egress'],
@@ -104,53 +103,3 @@ export class NetworkPolicyRenderer implements ILayerRenderer {
   }
 }
 
-/** A NetworkPolicy named `name`, created once, its spec computed at synth. */
-function policy(layer: IRenderLayer, name: string, spec: (ctx: NamespaceRenderContext) => k8s.NetworkPolicySpec): void {
-  getOrCreate(layer.scope, name, () => new k8s.KubeNetworkPolicy(layer.scope, name, {
-    metadata: { name, namespace: layer.namespace.name },
-    spec: lazyFrom(layer, spec),
-  }));
-}
-
-/** The namespace's enforced declarations per workload, grouped once per synthesis. */
-const byWorkload = perContext(ctx => {
-  const enforced = (w: WorkloadIntent) => !isAuditing(w, ctx.namespace.mode);
-  return {
-    inbound: linksByWorkload(ctx.inbound.filter(l => enforced(l.to)), l => l.to),
-    entries: groupByWorkload(ctx.entryPoints.filter(e => enforced(e.workload)), e => e.workload),
-    outbound: linksByWorkload(ctx.outbound.filter(l => enforced(l.from)), l => l.from),
-    external: groupByWorkload(ctx.externalEgress.filter(e => enforced(e.from)), e => e.from),
-  };
-});
-
-/** Declarations grouped by their workload's name. */
-function groupByWorkload<T>(items: T[], workloadOf: (item: T) => WorkloadIntent): Map<string, T[]> {
-  const out = new Map<string, T[]>();
-  for (const item of items) out.set(workloadOf(item).name, [...(out.get(workloadOf(item).name) ?? []), item]);
-  return out;
-}
-
-function peersOf(group: PeerGroup, ownNamespace: string): k8s.NetworkPolicyPeer[] {
-  return group.peers.map(p => workloadPeer(p, ownNamespace));
-}
-
-/** Same namespace: a bare podSelector. Another namespace: namespaceSelector AND podSelector in one peer. */
-function workloadPeer(w: WorkloadIntent, ownNamespace: string): k8s.NetworkPolicyPeer {
-  const podSelector = { matchLabels: sortedLabels(w.podLabels) };
-  if (w.namespace === ownNamespace) return { podSelector };
-  return { namespaceSelector: { matchLabels: { [NAMESPACE_NAME_LABEL]: w.namespace } }, podSelector };
-}
-
-function platformPeer(endpoint: PlatformEndpointIntent): k8s.NetworkPolicyPeer {
-  const namespaceSelector = { matchLabels: { [NAMESPACE_NAME_LABEL]: endpoint.namespace } };
-  const labels = Object.keys(endpoint.podLabels).length > 0 ? sortedLabels(endpoint.podLabels) : undefined;
-  return labels ? { namespaceSelector, podSelector: { matchLabels: labels } } : { namespaceSelector };
-}
-
-function npPort(p: PortIntent): k8s.NetworkPolicyPort {
-  return {
-    protocol: p.protocol,
-    port: k8s.IntOrString.fromNumber(p.port),
-    ...(p.endPort !== undefined ? { endPort: p.endPort } : {}),
-  };
-}

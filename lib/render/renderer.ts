@@ -1,7 +1,8 @@
+import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { HttpMatch } from '../link/http-match';
 import { EntryPointIntent, EntryRouteIntent, ExternalEgressIntent, GatewayIntent } from '../model/edge-intent';
-import { LinkIntent, NamespaceIntent, WorkloadIntent } from '../model/intent';
+import { DataPlane, LinkIntent, NamespaceIntent, WorkloadIntent } from '../model/intent';
 
 /** Everything one layer needs to compute the specs of one zero-trust namespace, resolved at synth. */
 export interface NamespaceRenderContext {
@@ -54,6 +55,18 @@ export interface DeclaredEntryPoint {
   readonly route?: EntryRouteIntent;
 }
 
+/** The waypoint proxy (Gateway of class `istio-waypoint`) that enforces L7 rules in an ambient namespace. */
+export interface WaypointIntent {
+  /** Name of the Gateway (and of the ServiceAccount Istio gives its pods). */
+  readonly name: string;
+  /** Namespace of the Gateway. */
+  readonly namespace: string;
+  /** Labels Istio puts on the waypoint's pods. */
+  readonly podLabels: { [key: string]: string };
+  /** The waypoint's principal, the identity the destination ztunnel sees for calls it forwards. */
+  readonly principal: string;
+}
+
 /** Where a layer adds its objects for one namespace, and how it reads the resolved intent. */
 export interface IRenderLayer {
   /** The layer's own construct inside the namespace's chart: objects added here land in its manifest. */
@@ -67,6 +80,15 @@ export interface IRenderLayer {
    * cdk8s `Lazy`); it is computed once per synthesis and shared by every layer and object.
    */
   resolve(): NamespaceRenderContext;
+  /** The data plane of a namespace of the app (a namespace outside the app counts as sidecar). */
+  dataPlaneOf(namespace: string): DataPlane;
+  /**
+   * The waypoint a server's Services use: set for an ambient server with a link carrying HTTP
+   * rules or an entry point. Read it at synth: a later declaration may add one.
+   */
+  waypointOf(server: WorkloadIntent): WaypointIntent | undefined;
+  /** The Services in front of a workload of the app (those given to `adopt()`). */
+  servicesOf(workload: WorkloadIntent): kplus.Service[];
 }
 
 /**

@@ -5,6 +5,7 @@ import { AdoptedWorkloadProps } from './adopted';
 import { adoptedName } from './adopted-name';
 import { podSecurityFindings } from './pod-security';
 import { ServicePortMapping, WorkloadPort } from './ports';
+import { recordServices } from './services';
 import { refuseReservedLabel, WORKLOAD_NAME_LABEL, ZeroTrustWorkload } from './workload';
 import { validateWith, zeroTrustError } from '../errors';
 import { TransportProtocol, ZeroTrustMode } from '../model/intent';
@@ -66,6 +67,7 @@ export function adoptWorkload(ns: IConstruct & NamespaceIdentity, workload: kplu
   };
   // Nested under the adopted workload, so its construct id never clashes with the user's own.
   const adopted = new ZeroTrustWorkload(workload, 'ZeroTrustWorkload', props);
+  recordServices(adopted, options.services ?? []);
   wirePods(workload, adopted);
   return adopted;
 }
@@ -87,6 +89,7 @@ export function adoptMember(identity: ZeroTrustWorkload, workload: kplus.Workloa
       `create the workload without a serviceAccount (adopting sets it), or with the identity's own ServiceAccount object (${identity.node.path})`);
   }
   wirePods(workload, identity);
+  recordServices(identity, services);
   return { ports: () => containerPorts(workload), servicePorts: () => services.flatMap(servicePorts) };
 }
 

@@ -78,9 +78,14 @@ function nsLabelsOf(manifests: Manifest[], ns: string): { [k: string]: string } 
   return namespaceLabels(manifests)[ns] ?? { 'kubernetes.io/metadata.name': ns };
 }
 
-function matchesSelector(selector: any, labels: { [k: string]: string }): boolean {
+export function matchesSelector(selector: any, labels: { [k: string]: string }): boolean {
   if (selector === undefined || selector === null) return true;
-  if (selector.matchExpressions) throw new Error('policy-eval: matchExpressions are not modelled');
+  // In and NotIn (the audit exemption); NotIn also matches a pod without the key, as in Kubernetes.
+  for (const e of selector.matchExpressions ?? []) {
+    if (e.operator === 'In' && !e.values.includes(labels[e.key])) return false;
+    if (e.operator === 'NotIn' && labels[e.key] !== undefined && e.values.includes(labels[e.key])) return false;
+    if (e.operator !== 'In' && e.operator !== 'NotIn') throw new Error(`policy-eval: matchExpressions operator ${e.operator} is not modelled`);
+  }
   return Object.entries(selector.matchLabels ?? {}).every(([k, v]) => labels[k] === v);
 }
 
@@ -140,7 +145,7 @@ function anyMatch(patterns: string[] | undefined, value: string | undefined): bo
   return patterns === undefined || patterns.some(p => istioMatch(p, value));
 }
 
-function ruleMatches(rule: any, principal: string | undefined, req: Request): boolean {
+export function ruleMatches(rule: any, principal: string | undefined, req: Request): boolean {
   const fromOk = rule.from === undefined || rule.from.some((f: any) => {
     const s = f.source ?? {};
     for (const k of Object.keys(s)) if (k !== 'principals') throw new Error(`policy-eval: source.${k} is not modelled`);

@@ -1,3 +1,4 @@
+import { lowerAmbient } from './ambient';
 import { AnalysisInputError } from './errors';
 import { optionalLabels, optionalList, optionalObject, typeError } from './fields';
 import { originOf, setOrigin } from './load';
@@ -141,6 +142,9 @@ export function buildEstate(input: readonly unknown[], options: EstateOptions = 
       });
     }
   }
+
+  // Ambient before representatives: peers naming waypoint pods are replaced by the pods behind them.
+  lowerAmbient({ objects, namespaces, workloads, networkPolicies, authorizationPolicies, findings, trustDomain: options.trustDomain ?? 'cluster.local' });
 
   // Peers the policies name but the manifests do not hold get one representative endpoint each.
   for (const r of representativeWorkloads(workloads, networkPolicies, namespaces)) {
