@@ -76,7 +76,8 @@ const project = new cdk8s.ConstructLibraryCdk8s({
     devdirs: ['test', 'examples', 'bench', 'scripts', '.projenrc.ts', 'projenrc'],
     ignorePatterns: ['lib/imports/**'],
   },
-  gitignore: ['/dist/', '/out/', '/dist-pkg/', '/.bench/'],
+  // node_modules without a slash: a symlinked node_modules (a worktree sharing one install) is ignored too.
+  gitignore: ['/dist/', '/out/', '/dist-pkg/', '/.bench/', '/node_modules'],
   npmIgnoreOptions: { ignorePatterns: ['/examples/', '/bench/', '/scripts/', '/crds/', '/dist/'] },
 });
 

@@ -5,7 +5,10 @@
 
 /** One evaluated (source, destination, protocol, port range) with the verdict of each layer. */
 export interface AccessPath {
-  /** `<namespace>/<workload>`, or `external (<cidr>)` for traffic from outside the manifests. */
+  /**
+   * `<namespace>/<workload>`; `external (<cidr>)` for traffic from outside the cluster; a
+   * representative endpoint `<namespace>/[<labels>]` (or `[<namespace labels>]/...`, `*` for any).
+   */
   readonly source: string;
   /** `<namespace>/<workload>`, `internet (0.0.0.0/0)` or `cidr <cidr>[ except <cidr>,...]`. */
   readonly destination: string;
@@ -65,8 +68,10 @@ export interface WorkloadSummary {
   readonly serviceAccount: string;
   /** Whether its pods get an Istio sidecar (namespace labels and pod overrides). */
   readonly sidecar: boolean;
-  /** True for an assumed platform endpoint (kube-dns, istiod). */
+  /** True for an assumed platform endpoint (kube-dns, istiod, the ingress gateway). */
   readonly platform: boolean;
+  /** True for a representative endpoint: pods a policy names that the manifests do not hold (`<namespace>/[labels]`). */
+  readonly representative: boolean;
   /** Container ports as `<protocol>/<port>[ (<name>)]`. */
   readonly ports: string[];
   /** Some NetworkPolicy isolates its ingress (otherwise every source is admitted at L4). */

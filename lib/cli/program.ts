@@ -1,4 +1,5 @@
 import * as fs from 'fs';
+import * as path from 'path';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { AnalysisInputError } from '../analysis/estate/errors';
 import { renderSvg } from '../analysis/graph/svg';
@@ -38,6 +39,7 @@ interface CheckOptions extends CommonOptions {
   readonly method?: string;
   readonly path: string;
   readonly expect?: string;
+  readonly jwt?: Record<string, unknown>;
 }
 
 /** Runs the CLI on arguments (without `node` and the script) and returns the exit code. */
@@ -103,6 +105,7 @@ export async function runCli(args: readonly string[], io: CliIo): Promise<number
     .option('--protocol <protocol>', 'tcp, udp or sctp', 'tcp')
     .option('--method <method>', 'HTTP method (checks an HTTP request)')
     .option('--path <path>', 'HTTP path', '/')
+    .option('--jwt <claims>', 'claims of the request\'s JWT as JSON, e.g. \'{"iss":"https://login.example.com","sub":"alice","groups":["engineering"]}\' (default: no token)', parseJwt)
     .addOption(new Option('--expect <verdict>', 'exit 1 unless the verdict is this').choices(['allow', 'deny', 'unknown'])))
     .action((paths: string[], opts: CheckOptions) => {
       const result = Reachability.fromFiles(paths, analysisOptions(opts))
@@ -113,6 +116,7 @@ export async function runCli(args: readonly string[], io: CliIo): Promise<number
           protocol: opts.protocol,
           method: opts.method,
           path: opts.method ? opts.path : undefined,
+          jwt: opts.jwt,
         });
       const what = `${opts.from} -> ${opts.to} ${opts.protocol}/${opts.port}${opts.method ? ` ${opts.method} ${opts.path}` : ''}`;
       const json: CheckJson = { schemaVersion: JSON_SCHEMA_VERSION, command: 'check', request: what, ...result };
@@ -130,12 +134,12 @@ export async function runCli(args: readonly string[], io: CliIo): Promise<number
     .option('--trust-domain <domain>', 'SPIFFE trust domain of principals', 'cluster.local')
     .option('--root-namespace <namespace>', 'Istio root namespace', 'istio-system')
     .option('--default-namespace <namespace>', 'namespace of objects without one', 'default')
-    .option('--no-platform-workloads', 'do not assume kube-dns and istiod')
+    .option('--no-platform-workloads', 'do not assume kube-dns, istiod and the ingress gateway')
     .action(async (paths: string[], opts: CommonOptions & { format: string; out?: string; platform: boolean }) => {
       const reach = Reachability.fromFiles(paths, analysisOptions(opts));
       const text = opts.format === 'mermaid' ? reach.toMermaid(opts.platform)
         : opts.format === 'dot' ? reach.toDot(opts.platform) : await renderSvg(reach.toDot(opts.platform));
-      if (opts.out) fs.writeFileSync(opts.out, text);
+      if (opts.out) writeOut(opts.out, text);
       else io.stdout(text);
     });
 
@@ -165,7 +169,7 @@ function withCommon(cmd: Command): Command {
     .option('--trust-domain <domain>', 'SPIFFE trust domain of principals', 'cluster.local')
     .option('--root-namespace <namespace>', 'Istio root namespace', 'istio-system')
     .option('--default-namespace <namespace>', 'namespace of objects without one', 'default')
-    .option('--no-platform-workloads', 'do not assume kube-dns and istiod');
+    .option('--no-platform-workloads', 'do not assume kube-dns, istiod and the ingress gateway');
 }
 
 function analysisOptions(opts: CommonOptions): ReachabilityOptions {
@@ -175,6 +179,30 @@ function analysisOptions(opts: CommonOptions): ReachabilityOptions {
     defaultNamespace: opts.defaultNamespace,
     platformWorkloads: opts.platformWorkloads,
   };
+}
+
+/** Claims as a JSON object; anything else is a usage error. */
+function parseJwt(value: string): Record<string, unknown> {
+  let claims: unknown;
+  try {
+    claims = JSON.parse(value);
+  } catch (e) {
+    throw new InvalidArgumentError(`expected the token's claims as a JSON object: ${(e as Error).message}`);
+  }
+  if (!claims || typeof claims !== 'object' || Array.isArray(claims)) throw new InvalidArgumentError('expected the token\'s claims as a JSON object, e.g. {"iss":"...","sub":"..."}');
+  return claims as Record<string, unknown>;
+}
+
+/** `graph --out` onto a directory or into a missing one is a usage error, not a crash. */
+function writeOut(file: string, text: string): void {
+  const dir = path.dirname(path.resolve(file));
+  if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) throw new AnalysisInputError(`--out ${file}: directory '${dir}' does not exist`);
+  if (fs.existsSync(file) && fs.statSync(file).isDirectory()) throw new AnalysisInputError(`--out ${file}: is a directory; give a file name`);
+  try {
+    fs.writeFileSync(file, text);
+  } catch (e) {
+    throw new AnalysisInputError(`--out ${file}: cannot write: ${(e as Error).message}`);
+  }
 }
 
 function parsePort(value: string): number {

@@ -58,7 +58,7 @@ export const OUTPUT_SCHEMA = {
           items: {
             type: 'object',
             additionalProperties: false,
-            required: ['id', 'namespace', 'name', 'kind', 'serviceAccount', 'sidecar', 'platform', 'ports', 'ingressIsolated', 'egressIsolated'],
+            required: ['id', 'namespace', 'name', 'kind', 'serviceAccount', 'sidecar', 'platform', 'representative', 'ports', 'ingressIsolated', 'egressIsolated'],
             properties: {
               id: str,
               namespace: str,
@@ -67,6 +67,7 @@ export const OUTPUT_SCHEMA = {
               serviceAccount: str,
               sidecar: { type: 'boolean' },
               platform: { type: 'boolean' },
+              representative: { type: 'boolean' },
               ports: strings,
               ingressIsolated: { type: 'boolean' },
               egressIsolated: { type: 'boolean' },
