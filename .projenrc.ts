@@ -37,6 +37,8 @@ const project = new cdk8s.ConstructLibraryCdk8s({
   // Non-jsii runtime dependencies must be bundled into a jsii package.
   bundledDeps: [
     'yaml@^2.9.1',
+    // About ten times faster than `yaml` on the plain YAML that synthesizers write: the CLI's fast path.
+    'js-yaml@^4.3.2',
     'commander@^14.0.3',
     '@hpcc-js/wasm-graphviz@^1.29.2',
     'ipaddr.js@^2.2.0',
@@ -49,6 +51,7 @@ const project = new cdk8s.ConstructLibraryCdk8s({
     'fast-check@^4.10.2',
     'cdk-nag@^3.0.2',
     'ts-node@^10.9.2',
+    '@types/js-yaml@^4.0.9',
     '@types/node@^20',
     'jsii-rosetta@~6.0.17',
     'jsii-pacmak@^1.140.0',

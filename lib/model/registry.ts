@@ -25,6 +25,10 @@ export interface RegisteredWorkload extends IConstruct {
 export interface RegisteredLink extends IConstruct {
   /** Identity of the declaration, for duplicate detection. */
   readonly declarationKey: string;
+  /** The client; only its namespace's chart hears of the link (and the server's). */
+  readonly from: { readonly namespace: string };
+  /** The server. */
+  readonly to: { readonly namespace: string };
 }
 
 /** What the registry needs from an edge declaration (external egress, entry point). */
@@ -69,7 +73,11 @@ export class ZeroTrustRegistry {
   private readonly references: RegisteredWorkload[] = [];
   private readonly identityBySa = new Map<string, RegisteredWorkload>();
   private selectorVersion = 0;
+  /** Owned workloads per namespace, so a namespace never scans the whole app's. */
+  private readonly workloadsByNamespace = new Map<string, RegisteredWorkload[]>();
   private readonly linkByKey = new Map<string, RegisteredLink>();
+  /** Links per namespace of either end, in declaration order. */
+  private readonly linksByNamespace = new Map<string, RegisteredLink[]>();
   private readonly edgeByKey = new Map<string, RegisteredEdge>();
   /** Bumped by every declaration: resolved intent from before it is stale. */
   private version = 0;
@@ -106,6 +114,7 @@ export class ZeroTrustRegistry {
     }
     this.claimServiceAccount(workload);
     this.workloadByKey.set(key, workload);
+    pushTo(this.workloadsByNamespace, workload.namespace, workload);
     this.version++;
     this.selectorVersion++;
     this.namespaceByName.get(workload.namespace)?._onDeclared(workload);
@@ -128,7 +137,7 @@ export class ZeroTrustRegistry {
    * wherever it is used, with its own fix).
    */
   public selectorsIn(namespace: string): RegisteredWorkload[] {
-    const owned = [...this.workloadByKey.values()].filter(w => w.namespace === namespace);
+    const owned = this.workloadsByNamespace.get(namespace) ?? [];
     return this.namespaceByName.has(namespace) ? owned : [...owned, ...this.references.filter(w => w.namespace === namespace)];
   }
 
@@ -165,7 +174,13 @@ export class ZeroTrustRegistry {
         'remove the duplicate declaration');
     }
     this.linkByKey.set(link.declarationKey, link);
-    this.declared(link);
+    this.version++;
+    // Only the charts of the link's two ends add objects for it: notifying every namespace made declaring quadratic.
+    const ends = link.from.namespace === link.to.namespace ? [link.from.namespace] : [link.from.namespace, link.to.namespace];
+    for (const name of ends) {
+      pushTo(this.linksByNamespace, name, link);
+      this.namespaceByName.get(name)?._onDeclared(link);
+    }
   }
 
   /** Records an egress or entry-point declaration; the same declaration twice is refused. */
@@ -231,13 +246,23 @@ export class ZeroTrustRegistry {
 
   /** Owned workloads of a namespace, sorted by name. */
   public workloadsIn<T extends RegisteredWorkload>(namespace: string): T[] {
-    return [...this.workloadByKey.values()]
-      .filter(w => w.namespace === namespace)
+    return [...(this.workloadsByNamespace.get(namespace) ?? [])]
       .sort((a, b) => compareStrings(a.name, b.name)) as T[];
+  }
+
+  /** Links with either end in `namespace`, in declaration order. */
+  public linksTouching<T extends RegisteredLink>(namespace: string): T[] {
+    return [...(this.linksByNamespace.get(namespace) ?? [])] as T[];
   }
 
   /** Every link, in declaration order (renderers sort what they emit). */
   public links<T extends RegisteredLink>(): T[] {
     return [...this.linkByKey.values()] as T[];
   }
+}
+
+function pushTo<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
 }

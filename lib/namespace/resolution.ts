@@ -26,7 +26,7 @@ export function resolvedEntryPoint(ep: IdentityAwareEntryPoint) {
 export function namespaceContext(owner: object, registry: ZeroTrustRegistry, namespace: NamespaceIntent): NamespaceRenderContext {
   return registry.resolved(owner, () => {
     const name = namespace.name;
-    const touching = registry.links<ServiceLink>()
+    const touching = registry.linksTouching<ServiceLink>(name)
       .filter(l => (l.from.managed && l.from.namespace === name) || (l.to.managed && l.to.namespace === name));
     const links = sortBy(touching.map(resolvedLink), linkKey);
     return {

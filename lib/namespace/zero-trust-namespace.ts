@@ -6,6 +6,7 @@ import { sortManifests } from './manifest-order';
 import { checkNamespaceLabels, checkNamespaceProps } from './namespace-checks';
 import { ControlPlaneOptions, DnsOptions, MonitoringOptions, PodSecurityLevel } from './options';
 import { namespaceContext } from './resolution';
+import { chartObjectsJson, insideAppSynthesis, trackSynthesis } from './synthesis';
 import { waypointOf } from './waypoints';
 import { IdentityAwareEntryPoint } from '../access/identity-aware-entry-point';
 import { AddressEgress, HostEgress } from '../egress/external-egress';
@@ -129,6 +130,7 @@ export class ZeroTrustNamespace extends Chart {
       ? [new AmbientNetworkPolicyRenderer(), new AmbientIstioRenderer()]
       : [new NetworkPolicyRenderer(), new IstioRenderer()]);
     markZeroTrustNamespace(this);
+    if (this.node.root instanceof App) trackSynthesis(this.node.root);
     const registry = ZeroTrustRegistry.of(this);
     registry.addNamespace(this);
     validateWith(this, () => refuseSharedResourceFolder(this, registry));
@@ -165,7 +167,8 @@ export class ZeroTrustNamespace extends Chart {
    * declaration on, so every other synthesis path emits the same ones.
    */
   public toJson(): any[] {
-    return sortManifests(super.toJson());
+    // Inside app.synth() the whole app was validated and resolved just before; only a direct call prepares it again.
+    return sortManifests(insideAppSynthesis(this) ? chartObjectsJson(this) : super.toJson());
   }
 
   /** @internal Adds each layer's objects for a declaration touching this namespace (called by the registry). */

@@ -43,7 +43,9 @@ export function linksByWorkload(links: LinkIntent[], endOf: (l: LinkIntent) => W
   const out = new Map<string, LinkIntent[]>();
   for (const link of links) {
     const name = endOf(link).name;
-    out.set(name, [...(out.get(name) ?? []), link]);
+    const list = out.get(name);
+    if (list) list.push(link);
+    else out.set(name, [link]);
   }
   return new Map([...out.entries()].sort(([a], [b]) => compareStrings(a, b)));
 }

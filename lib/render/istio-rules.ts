@@ -50,18 +50,20 @@ export function allowRules(links: LinkIntent[]): AuthorizationPolicySpecRules[] 
   for (const link of links) {
     const op = operationOf(link);
     const key = `${link.from.principal} ${op.methods || op.paths ? 'http' : 'tcp'}`;
-    const ops = opsByPrincipal.get(key) ?? new Map();
+    let ops = opsByPrincipal.get(key);
+    if (!ops) opsByPrincipal.set(key, ops = new Map());
     ops.set(JSON.stringify(op), op);
-    opsByPrincipal.set(key, ops);
   }
   const principalsByOps = new Map<string, { principals: string[]; ops: AuthorizationPolicySpecRulesToOperation[]; http: boolean }>();
   for (const [principalAndKind, ops] of opsByPrincipal) {
-    const [principal, kind] = principalAndKind.split(' ');
-    const keys = [...ops.keys()].sort(compareStrings);
+    const space = principalAndKind.lastIndexOf(' ');
+    const principal = principalAndKind.slice(0, space);
+    const kind = principalAndKind.slice(space + 1);
+    const keys = ops.size === 1 ? [...ops.keys()] : [...ops.keys()].sort(compareStrings);
     const key = `${kind} ${keys.join('|')}`;
-    const entry = principalsByOps.get(key) ?? { principals: [], ops: keys.map(k => ops.get(k)!), http: kind === 'http' };
-    entry.principals.push(principal);
-    principalsByOps.set(key, entry);
+    const entry = principalsByOps.get(key);
+    if (entry) entry.principals.push(principal);
+    else principalsByOps.set(key, { principals: [principal], ops: keys.map(k => ops.get(k)!), http: kind === 'http' });
   }
   return [...principalsByOps.values()]
     .map(e => ({ ...e, principals: e.principals.sort(compareStrings) }))
@@ -75,11 +77,12 @@ export function allowRules(links: LinkIntent[]): AuthorizationPolicySpecRules[] 
 /** Istio lists ports as strings and has no ranges, so a range is spelled out port by port. */
 export function operationOf(link: LinkIntent): AuthorizationPolicySpecRulesToOperation {
   const ports: string[] = [];
-  for (const p of link.ports.filter(x => x.protocol === TransportProtocol.TCP)) {
+  for (const p of link.ports) {
+    if (p.protocol !== TransportProtocol.TCP) continue;
     for (let port = p.port; port <= (p.endPort ?? p.port); port++) ports.push(String(port));
   }
   return {
-    ports: [...new Set(ports)],
+    ports: ports.length > 1 ? [...new Set(ports)] : ports,
     ...(link.http?.methods ? { methods: [...link.http.methods].sort(compareStrings) } : {}),
     ...(link.http?.paths ? { paths: [...link.http.paths].sort(compareStrings) } : {}),
   };

@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { parseAllDocuments } from 'yaml';
 import { AnalysisInputError } from './errors';
+import { readPlainYaml } from './fast-yaml';
 
 const YAML_FILE = /\.(ya?ml|json)$/i;
 /** Larger manifest files are refused: no real estate needs more, and hostile input must stay bounded. */
@@ -110,6 +111,9 @@ function kindOf(stat: fs.Stats): string {
  * (`<<: *base`) are read as kubectl does; alias expansion is bounded and alias cycles are refused.
  */
 export function parseManifestText(text: string, origin: string, notes: string[] = []): unknown[] {
+  // Plain YAML (what synthesizers write) takes the fast reader; anything else is read below.
+  const plain = readPlainYaml(text);
+  if (plain) return plain.filter(value => value !== null && value !== undefined);
   let docs = parseAllDocuments(text, { merge: true, uniqueKeys: false });
   if (docs.some(d => d.errors.length > 0) && tabQuirk(docs)) {
     // go-yaml (kubectl) accepts a tab that starts a continuation line of a flow collection.

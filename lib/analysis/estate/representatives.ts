@@ -23,6 +23,7 @@ export function representativeWorkloads(
   workloads: readonly Workload[], policies: readonly NetworkPolicyInfo[], namespaces: ReadonlyMap<string, NamespaceInfo>,
 ): Representative[] {
   const out = new Map<string, Representative>();
+  const pods = new PodsByLabel(workloads.filter(w => !w.representative));
   for (const policy of policies) {
     const rules = [...policy.ingress.map(r => ({ r, ingress: true })), ...policy.egress.map(r => ({ r, ingress: false }))];
     for (const { r: rule, ingress } of rules) {
@@ -31,7 +32,7 @@ export function representativeWorkloads(
         if (peer.kind !== 'pods') continue;
         const pinned = peer.namespaceSelector ? pinnedName(peer.namespaceSelector) : policy.namespace;
         const podSelector = peer.podSelector ?? {};
-        const selectsPods = workloads.some(w => !w.representative && selectorMatches(podSelector, w.labels)
+        const selectsPods = pods.candidates(pinned, podSelector).some(w => selectorMatches(podSelector, w.labels)
           && (pinned !== undefined ? w.namespace === pinned : selectorMatches(peer.namespaceSelector!, namespaces.get(w.namespace)?.labels ?? {})));
         if (selectsPods && pinned !== undefined) continue;
         const labels = satisfying(podSelector);
@@ -76,6 +77,41 @@ export function representativeWorkloads(
     }
   }
   return [...out.values()];
+}
+
+/**
+ * The manifests' pods indexed by namespace and by one label pair, so a peer tests only the pods
+ * that carry its first matchLabels pair (every match must carry it) instead of every pod.
+ */
+class PodsByLabel {
+  private readonly byNamespace = new Map<string, Workload[]>();
+  private readonly byNamespaceLabel = new Map<string, Workload[]>();
+  private readonly byLabel = new Map<string, Workload[]>();
+
+  constructor(private readonly all: readonly Workload[]) {
+    for (const w of all) {
+      pushTo(this.byNamespace, w.namespace, w);
+      for (const [k, v] of Object.entries(w.labels)) {
+        pushTo(this.byNamespaceLabel, `${w.namespace}\u0000${k}\u0000${v}`, w);
+        pushTo(this.byLabel, `${k}\u0000${v}`, w);
+      }
+    }
+  }
+
+  /** Pods that may match `podSelector` in `namespace` (any namespace when undefined). */
+  public candidates(namespace: string | undefined, podSelector: LabelSelector): readonly Workload[] {
+    const first = Object.entries(podSelector.matchLabels ?? {})[0];
+    if (namespace !== undefined) {
+      return (first ? this.byNamespaceLabel.get(`${namespace}\u0000${first[0]}\u0000${first[1]}`) : this.byNamespace.get(namespace)) ?? [];
+    }
+    return first ? this.byLabel.get(`${first[0]}\u0000${first[1]}`) ?? [] : this.all;
+  }
+}
+
+function pushTo<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
 }
 
 /** The namespace a selector pins by name (`kubernetes.io/metadata.name: x`, or `In [x]`), if it does nothing else. */

@@ -54,24 +54,46 @@ export interface ApplicablePolicies {
  */
 export class PolicyScope {
   private readonly cache = new Map<string, ApplicablePolicies>();
-  private readonly byNamespace = new Map<string, AuthorizationPolicyInfo[]>();
+  /** Per namespace: its namespace-wide policies, and the others under their selector's first label pair. */
+  private readonly byNamespace = new Map<string, { wide: AuthorizationPolicyInfo[]; byLabel: Map<string, AuthorizationPolicyInfo[]> }>();
+  /** Input order, the tie-break of policies with the same reference. */
+  private readonly order = new Map<AuthorizationPolicyInfo, number>();
 
   constructor(private readonly estate: Estate) {
     for (const p of estate.authorizationPolicies) {
       if (p.hasTargetRefs || p.action === 'AUDIT') continue;
-      if (!this.byNamespace.has(p.namespace)) this.byNamespace.set(p.namespace, []);
-      this.byNamespace.get(p.namespace)!.push(p);
+      this.order.set(p, this.order.size);
+      let ns = this.byNamespace.get(p.namespace);
+      if (!ns) this.byNamespace.set(p.namespace, ns = { wide: [], byLabel: new Map() });
+      const first = p.selector ? Object.entries(p.selector)[0] : undefined;
+      if (!first) {
+        ns.wide.push(p);
+        continue;
+      }
+      const key = `${first[0]}\u0000${first[1]}`;
+      const list = ns.byLabel.get(key);
+      if (list) list.push(p);
+      else ns.byLabel.set(key, [p]);
     }
+  }
+
+  /** Policies of `namespace` that may select `destination`: namespace-wide ones and those keyed by one of its labels. */
+  private candidates(namespace: string, destination: Workload): AuthorizationPolicyInfo[] {
+    const ns = this.byNamespace.get(namespace);
+    if (!ns) return [];
+    const out = [...ns.wide];
+    for (const [k, v] of Object.entries(destination.labels)) out.push(...ns.byLabel.get(`${k}\u0000${v}`) ?? []);
+    return out;
   }
 
   public of(destination: Workload): ApplicablePolicies {
     let hit = this.cache.get(destination.id);
     if (!hit) {
       const root = this.estate.settings.rootNamespace;
-      const own = destination.namespace === root ? [] : this.byNamespace.get(destination.namespace) ?? [];
-      const candidates = [...(this.byNamespace.get(root) ?? []), ...own];
+      const own = destination.namespace === root ? [] : this.candidates(destination.namespace, destination);
+      const candidates = [...this.candidates(root, destination), ...own];
       const applies = candidates.filter(p => !p.selector || selectorMatches({ matchLabels: p.selector }, destination.labels))
-        .sort((a, b) => compareText(ref(a), ref(b)));
+        .sort((a, b) => compareText(ref(a), ref(b)) || this.order.get(a)! - this.order.get(b)!);
       hit = { enforced: applies.filter(p => !p.dryRun), dryRun: applies.filter(p => p.dryRun) };
       this.cache.set(destination.id, hit);
     }
@@ -187,10 +209,9 @@ interface Outcome {
 /** CUSTOM is reported, never evaluated; DENY wins over ALLOW; with any ALLOW policy one must match. */
 function evaluatePolicies(policies: readonly AuthorizationPolicyInfo[], ctx: RequestContext): Outcome {
   const notes: MatchNotes = { unknown: new Set(), unsupported: new Set() };
-  const caveats = customCaveats(policies);
-  const deny = firstMatch(policies.filter(p => p.action === 'DENY'), ctx, 'DENY', notes);
+  const { caveats, denyPolicies, allowPolicies } = byAction(policies);
+  const deny = firstMatch(denyPolicies, ctx, 'DENY', notes);
   if (deny.tri === 'yes') return { verdict: 'deny', requests: [], reasons: [`denied by DENY ${deny.policy}`], caveats: [...caveats, ...noteText(notes)] };
-  const allowPolicies = policies.filter(p => p.action === 'ALLOW');
   const allow = allowPolicies.length === 0
     ? { tri: 'yes' as Tri, policy: '' }
     : firstMatch(allowPolicies, ctx, 'ALLOW', notes);
@@ -200,6 +221,30 @@ function evaluatePolicies(policies: readonly AuthorizationPolicyInfo[], ctx: Req
     : allow.tri === 'yes' ? [`allowed by ALLOW ${allow.policy}`]
       : allow.tri === 'no' ? [`no rule of ${allowPolicies.map(ref).join(', ')} matches`] : ['depends on attributes the manifests do not hold'];
   return { verdict, requests: [], reasons, caveats: [...caveats, ...noteText(notes)] };
+}
+
+interface PoliciesByAction {
+  readonly caveats: string[];
+  readonly denyPolicies: AuthorizationPolicyInfo[];
+  readonly allowPolicies: AuthorizationPolicyInfo[];
+  readonly readsToken: boolean;
+}
+
+const BY_ACTION = new WeakMap<readonly AuthorizationPolicyInfo[], PoliciesByAction>();
+
+/** A destination's policies split by action, once per list: every probe of one port reads the same list. */
+function byAction(policies: readonly AuthorizationPolicyInfo[]): PoliciesByAction {
+  let hit = BY_ACTION.get(policies);
+  if (!hit) {
+    hit = {
+      caveats: customCaveats(policies),
+      denyPolicies: policies.filter(p => p.action === 'DENY'),
+      allowPolicies: policies.filter(p => p.action === 'ALLOW'),
+      readsToken: policies.some(p => p.rules.some(usesToken)),
+    };
+    BY_ACTION.set(policies, hit);
+  }
+  return hit;
 }
 
 /** Sample tokens a destination accepts: one per jwtRule, claims filled in per rule later. */
@@ -293,7 +338,7 @@ function summarize(policies: readonly AuthorizationPolicyInfo[], ctx: RequestCon
     // A rule that reads the token is probed again with a token it asks for, from an issuer the destination accepts.
     // A DENY rule on `notRequestPrincipals` can also make a token the key: then any valid token is.
     const ruleReads = c.rule !== undefined && usesToken(c.rule);
-    if ((ruleReads || policies.some(p => p.rules.some(usesToken))) && !probes.some(p => p.verdict === 'allow')) {
+    if ((ruleReads || byAction(policies).readsToken) && !probes.some(p => p.verdict === 'allow')) {
       const withToken = tokens.map(t => (ruleReads ? tokenFor(c.rule!, t) : t)).filter((t): t is Record<string, unknown> => t !== undefined)
         .flatMap(t => requests.map(http => evaluatePolicies(policies, { ...ctx, http, auth: authOf(t) })));
       if (withToken.some(p => p.verdict === 'allow')) {

@@ -88,13 +88,7 @@ export function analyzeEstate(estate: Estate): Analysis {
     }
   }
 
-  for (const p of estate.authorizationPolicies) {
-    if (!p.selector || Object.keys(p.selector).length === 0 || p.hasTargetRefs) continue;
-    const inScope = (w: Workload) => p.namespace === estate.settings.rootNamespace || w.namespace === p.namespace;
-    if (!estate.workloads.some(w => !w.representative && inScope(w) && Object.entries(p.selector!).every(([k, v]) => w.labels[k] === v))) {
-      findings.push({ kind: 'warning', subject: `AuthorizationPolicy ${p.namespace}/${p.name}`, message: 'its selector matches no pod in these manifests (are the pods defined elsewhere?); it changes nothing here' });
-    }
-  }
+  warnAuthorizationPoliciesSelectingNoPod(estate, findings);
 
   for (const p of paths) {
     if (p.gap) findings.push({ kind: 'gap', subject: `${p.source} -> ${p.destination} ${p.protocol}/${p.port}`, message: p.gap });
@@ -120,6 +114,40 @@ export function analyzeEstate(estate: Estate): Analysis {
     paths,
     findings: dedupeFindings(findings),
   };
+}
+
+/**
+ * A selector that matches no pod changes nothing: say so. Pods are indexed by one label pair
+ * (per namespace, and across namespaces for the root namespace), so each policy tests only the
+ * pods carrying its first pair, not every pod of the estate.
+ */
+function warnAuthorizationPoliciesSelectingNoPod(estate: Estate, findings: Finding[]): void {
+  const inNamespace = new Map<string, Workload[]>();
+  const anywhere = new Map<string, Workload[]>();
+  for (const w of estate.workloads) {
+    if (w.representative) continue;
+    for (const [k, v] of Object.entries(w.labels)) {
+      pushTo(inNamespace, `${w.namespace}\u0000${k}\u0000${v}`, w);
+      pushTo(anywhere, `${k}\u0000${v}`, w);
+    }
+  }
+  for (const p of estate.authorizationPolicies) {
+    if (!p.selector || Object.keys(p.selector).length === 0 || p.hasTargetRefs) continue;
+    const pairs = Object.entries(p.selector);
+    const [k0, v0] = pairs[0];
+    const candidates = p.namespace === estate.settings.rootNamespace
+      ? anywhere.get(`${k0}\u0000${v0}`)
+      : inNamespace.get(`${p.namespace}\u0000${k0}\u0000${v0}`);
+    if (!(candidates ?? []).some(w => pairs.every(([k, v]) => w.labels[k] === v))) {
+      findings.push({ kind: 'warning', subject: `AuthorizationPolicy ${p.namespace}/${p.name}`, message: 'its selector matches no pod in these manifests (are the pods defined elsewhere?); it changes nothing here' });
+    }
+  }
+}
+
+function pushTo<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
 }
 
 /** TCP ports where L7 might admit traffic that L4 refuses: declared ports and ports policies name. */
