@@ -20,3 +20,7 @@ export * from './egress/external-port';
 export * from './egress/external-egress';
 export * from './alerts/zero-trust-alerts';
 export * from './analysis';
+// Ways in from outside (issue 14): public routes through the gateway, ingress from address ranges.
+export * from './access/entry-route';
+export * from './access/public-route';
+export * from './ingress/address-ingress';

@@ -5,8 +5,10 @@ import { markZeroTrustNamespace } from './lookup';
 import { sortManifests } from './manifest-order';
 import { ControlPlaneOptions, DnsOptions, MonitoringOptions, PodSecurityLevel } from './options';
 import { IdentityAwareEntryPoint } from '../access/identity-aware-entry-point';
+import { PublicRoute } from '../access/public-route';
 import { AddressEgress, HostEgress } from '../egress/external-egress';
 import { zeroTrustError } from '../errors';
+import { AddressIngress } from '../ingress/address-ingress';
 import { portKey } from '../link/resolve-ports';
 import { ServiceLink, workloadIntent } from '../link/service-link';
 import { LinkIntent, NamespaceIntent, TransportProtocol, ZeroTrustMode } from '../model/intent';
@@ -148,6 +150,10 @@ export class ZeroTrustNamespace extends Chart {
         .filter(e => e.from.namespace === this.name).map(e => e.toIntent()), e => edgeSortKey(e.from.name, e.name, e)),
       entryPoints: sortBy(registry.edges(IdentityAwareEntryPoint)
         .filter(e => e.workload.namespace === this.name).map(e => e.toIntent()), e => edgeSortKey(e.workload.name, e.name, e)),
+      publicRoutes: sortBy(registry.edges(PublicRoute)
+        .filter(e => e.workload.namespace === this.name).map(e => e.toIntent()), e => edgeSortKey(e.workload.name, e.name, e)),
+      addressIngress: sortBy(registry.edges(AddressIngress)
+        .filter(e => e.to.namespace === this.name).map(e => e.toIntent()), e => edgeSortKey(e.to.name, e.name, e)),
     };
     for (const renderer of this.renderers) renderer.render(context);
   }

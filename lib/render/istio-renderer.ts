@@ -1,6 +1,9 @@
 import { Construct } from 'constructs';
 import { linksByWorkload } from './group';
-import { addAuditSidecar, addRegistryOnlySidecar, addRequestAuthentication, addRoute, addServiceEntries, entryPointRules } from './istio-edges';
+import {
+  addAuditSidecar, addPlaintextPorts, addRegistryOnlySidecar, addRequestAuthentication, addRoute, addServiceEntries,
+  addressIngressRules, edgeServers, entryPointRules, publicRouteRules,
+} from './istio-edges';
 import { ILayerRenderer, NamespaceRenderContext } from './renderer';
 import {
   AuthorizationPolicy,
@@ -23,7 +26,8 @@ export const ISTIO_DRY_RUN_ANNOTATION = 'istio.io/dry-run';
  * Per namespace: a namespace-wide PeerAuthentication (STRICT, or PERMISSIVE in audit
  * mode) and an allow-nothing AuthorizationPolicy. Per server workload: one ALLOW policy
  * with a rule per group of client principals, on pod ports and, for HTTP, methods and
- * paths, plus a rule per entry point (gateway principal AND token AND claims).
+ * paths, plus a rule per entry point (gateway principal AND token AND claims), per public
+ * route's gateway principal, and per set of outside address ranges (with their plaintext ports).
  * The edges (RequestAuthentication, Gateway routes, ServiceEntries, the registry-only
  * Sidecar, per-workload audit objects) are built in istio-edges.ts and placed here.
  */
@@ -55,22 +59,27 @@ export class IstioRenderer implements ILayerRenderer {
     const servers = new Map<string, WorkloadIntent>([
       ...[...linksTo.entries()].map(([n, ls]) => [n, ls[0].to] as [string, WorkloadIntent]),
       ...[...entriesTo.entries()].map(([n, eps]) => [n, eps[0].workload] as [string, WorkloadIntent]),
+      ...edgeServers(ctx.publicRoutes, ctx.addressIngress),
     ]);
     for (const name of [...servers.keys()].sort(compareStrings)) {
       const server = servers.get(name)!;
       const entries = entriesTo.get(name) ?? [];
+      const routes = ctx.publicRoutes.filter(r => r.workload.name === name);
+      const ranges = ctx.addressIngress.filter(a => a.to.name === name);
       new AuthorizationPolicy(scope, `${name}-ingress`, {
         metadata: { name: `${name}-ingress`, namespace: ns.name, annotations: dryRun(server) },
         spec: {
           selector: { matchLabels: sortedLabels(server.podLabels) },
           action: AuthorizationPolicySpecAction.ALLOW,
-          rules: [...allowRules(linksTo.get(name) ?? []), ...entryPointRules(entries)],
+          rules: [...allowRules(linksTo.get(name) ?? []), ...entryPointRules(entries), ...publicRouteRules(routes), ...addressIngressRules(ranges)],
         },
       });
       // RequestAuthentication has no dry-run and rejects bad tokens outright: held back while auditing.
       if (entries.length > 0 && !auditing(server)) addRequestAuthentication(scope, ns.name, server, entries);
+      // While auditing, mTLS is PERMISSIVE already, and a second workload-level PeerAuthentication would conflict.
+      if (!auditing(server)) addPlaintextPorts(scope, ns.name, server, ranges);
     }
-    for (const ep of ctx.entryPoints.filter(e => e.route)) addRoute(scope, ns.name, ep);
+    for (const ep of [...ctx.entryPoints, ...ctx.publicRoutes].filter(e => e.route)) addRoute(scope, ns.name, ep);
 
     addServiceEntries(scope, ns.name, ctx.externalEgress);
     // Registry-only mode has no dry-run either: only an enforcing namespace with declared egress gets it.

@@ -1,7 +1,7 @@
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { groupPeersByPorts, linksByWorkload, PeerGroup } from './group';
-import { externalEgressRules, gatewayIngressRules, isAuditing, namespaceWideSelector } from './network-policy-edges';
+import { edgeIngress, edgeIngressRules, externalEgressRules, isAuditing, namespaceWideSelector } from './network-policy-edges';
 import { ILayerRenderer, NamespaceRenderContext } from './renderer';
 import { PlatformEndpointIntent, PortIntent, WorkloadIntent, ZeroTrustMode } from '../model/intent';
 import { compareStrings, sortedLabels } from '../model/order';
@@ -16,8 +16,8 @@ export const SIDECAR_METRICS_PORTS = [15020, 15090];
  * The L3/L4 layer: Kubernetes NetworkPolicies.
  *
  * Per namespace: default-deny both ways, DNS and control-plane egress, optional
- * metrics scraping. Per workload: one ingress policy merging its links and gateway entry
- * points, and one egress policy merging its links and outside address ranges.
+ * metrics scraping. Per workload: one ingress policy merging its links, gateway entry
+ * points, public routes and outside address ranges, and one egress policy merging its links and outside address ranges.
  * In audit mode it emits nothing, because NetworkPolicy has no dry-run; a workload
  * auditing on its own is left out of every policy.
  */
@@ -54,7 +54,7 @@ export class NetworkPolicyRenderer implements ILayerRenderer {
     }
 
     const inbound = linksByWorkload(ctx.inbound.filter(l => enforced(l.to)), l => l.to);
-    const entries = groupByWorkload(ctx.entryPoints.filter(e => enforced(e.workload)), e => e.workload);
+    const entries = groupByWorkload(edgeIngress(ctx).filter(e => enforced(e.workload)), e => e.workload);
     for (const [name, labels] of workloadsOf(inbound, l => l.to, entries, e => e.workload)) {
       const groups = groupPeersByPorts(inbound.get(name) ?? [], l => l.from);
       policy(`${name}-ingress`, {
@@ -62,7 +62,7 @@ export class NetworkPolicyRenderer implements ILayerRenderer {
         policyTypes: ['Ingress'],
         ingress: [
           ...groups.map(g => ({ from: peersOf(g, ns.name), ports: g.ports.map(npPort) })),
-          ...gatewayIngressRules(entries.get(name) ?? []),
+          ...edgeIngressRules(entries.get(name) ?? []),
         ],
       });
     }

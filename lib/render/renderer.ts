@@ -1,5 +1,5 @@
 import { Construct } from 'constructs';
-import { EntryPointIntent, ExternalEgressIntent } from '../model/edge-intent';
+import { AddressIngressIntent, EntryPointIntent, ExternalEgressIntent, PublicRouteIntent } from '../model/edge-intent';
 import { LinkIntent, NamespaceIntent, WorkloadIntent } from '../model/intent';
 
 /** Everything one layer needs to render one zero-trust namespace. */
@@ -18,6 +18,10 @@ export interface NamespaceRenderContext {
   readonly externalEgress: ExternalEgressIntent[];
   /** Entry points for people into this namespace's workloads, sorted by workload then name. */
   readonly entryPoints: EntryPointIntent[];
+  /** Public routes (no token) through the gateway into this namespace's workloads, sorted by workload then name. */
+  readonly publicRoutes: PublicRouteIntent[];
+  /** Ingress from outside address ranges into this namespace's workloads, sorted by workload then range. */
+  readonly addressIngress: AddressIngressIntent[];
 }
 
 /**
