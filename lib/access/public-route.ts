@@ -94,10 +94,15 @@ export class PublicRoute extends Construct {
       workload: workloadIntent(this.workload),
       ports: resolveGatewayPorts(this, this.workload, this.ports, this.route),
       gateway: this.gateway,
-      ...(this.http ? { http: { ...(this.http.methods ? { methods: [...this.http.methods] } : {}), ...(this.http.paths ? { paths: [...this.http.paths] } : {}) } } : {}),
+      ...(this.http ? { http: copyHttp(this.http) } : {}),
       ...(this.route ? { route: this.route } : {}),
     };
   }
+}
+
+/** A copy without absent keys, so the intent serializes the same whichever fields were given. */
+function copyHttp(http: HttpMatch): HttpMatch {
+  return { ...(http.methods ? { methods: [...http.methods] } : {}), ...(http.paths ? { paths: [...http.paths] } : {}) };
 }
 
 function checkWorkload(scope: IConstruct, workload: IZeroTrustWorkload): IZeroTrustWorkload {

@@ -1,6 +1,6 @@
 import { k8s } from 'cdk8s-plus-28';
-import { AddressIngressIntent, ExternalEgressIntent, ExternalPortIntent, GatewayIntent } from '../model/edge-intent';
 import { NamespaceRenderContext } from './renderer';
+import { AddressIngressIntent, ExternalEgressIntent, ExternalPortIntent, GatewayIntent } from '../model/edge-intent';
 import { PortIntent, WorkloadIntent, ZeroTrustMode } from '../model/intent';
 import { compareStrings, sortedLabels } from '../model/order';
 

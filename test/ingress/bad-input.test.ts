@@ -58,8 +58,11 @@ const cases: [string, () => unknown, string][] = [
     const r = { hosts: ['shop.example.com'], tlsCredentialName: 'tls', servicePort: 80 };
     new PublicRoute(ns, 'public', { workload: frontend, ports: [LinkPort.named('http')], route: r });
     new IdentityAwareEntryPoint(ns, 'entry', {
-      workload: frontend, ports: [LinkPort.named('http')], route: r,
-      oidc: { issuer: 'https://login.example.com', jwksUri: 'https://login.example.com/jwks', audiences: ['shop'] }, requiredClaims: [],
+      workload: frontend,
+      ports: [LinkPort.named('http')],
+      route: r,
+      oidc: { issuer: 'https://login.example.com', jwksUri: 'https://login.example.com/jwks', audiences: ['shop'] },
+      requiredClaims: [],
     });
   }, '[shop/entry] entry point name "frontend" already names the Gateway and VirtualService of shop/public. Fix: give one of the routed entry points its own "name".'],
   // Address ingress
