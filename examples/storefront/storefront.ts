@@ -19,6 +19,8 @@ export interface Storefront {
 export interface StorefrontOptions {
   /** Audit first, or enforce (the default). */
   readonly mode?: ZeroTrustMode;
+  /** False: the shop before it opened its doors (internal links only), the base of the access diff. */
+  readonly waysIn?: boolean;
 }
 
 /**
@@ -35,6 +37,15 @@ export function storefront(scope: Construct, options: StorefrontOptions = {}): S
   const orders = deployApp(ns, 'orders');
   const webhook = webhookReceiver(ns);
 
+  if (options.waysIn !== false) openTheDoors(ns, frontend, webhook);
+  new ServiceLink(ns, 'frontend-to-cart', { from: frontend, to: cart, ports: [LinkPort.named('http')], http: { methods: ['GET', 'POST', 'DELETE'], paths: ['/cart/*'] } });
+  new ServiceLink(ns, 'frontend-to-catalog', { from: frontend, to: catalog, ports: [LinkPort.named('http')], http: { methods: ['GET'] } });
+  new ServiceLink(ns, 'webhook-to-orders', { from: webhook, to: orders, ports: [LinkPort.named('http')], http: { methods: ['POST'], paths: ['/orders/*'] } });
+  return { namespace: ns, workloads: { frontend, cart, catalog, orders, webhook } };
+}
+
+/** The two ways in: the public front door, and the partner's range to the webhook receiver. */
+function openTheDoors(ns: ZeroTrustNamespace, frontend: ZeroTrustWorkload, webhook: ZeroTrustWorkload): void {
   new PublicRoute(ns, 'frontend-public', {
     workload: frontend,
     ports: [LinkPort.named('http')],
@@ -46,11 +57,6 @@ export function storefront(scope: Construct, options: StorefrontOptions = {}): S
     cidr: PARTNER_RANGE,
     ports: [LinkPort.tcp(8443)],
   });
-
-  new ServiceLink(ns, 'frontend-to-cart', { from: frontend, to: cart, ports: [LinkPort.named('http')], http: { methods: ['GET', 'POST', 'DELETE'], paths: ['/cart/*'] } });
-  new ServiceLink(ns, 'frontend-to-catalog', { from: frontend, to: catalog, ports: [LinkPort.named('http')], http: { methods: ['GET'] } });
-  new ServiceLink(ns, 'webhook-to-orders', { from: webhook, to: orders, ports: [LinkPort.named('http')], http: { methods: ['POST'], paths: ['/orders/*'] } });
-  return { namespace: ns, workloads: { frontend, cart, catalog, orders, webhook } };
 }
 
 /** The webhook receiver listens on 8443 (`webhooks`) behind a LoadBalancer that keeps client addresses. */

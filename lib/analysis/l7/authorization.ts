@@ -1,3 +1,4 @@
+import { AddressRange } from './ip-blocks';
 import { effectiveMtls } from './mtls';
 import { hasHttpFields, MatchNotes, operationPortMatches, RequestContext, ruleMatches, ruleMatchesIgnoringHttp } from './rules';
 import { istioMatch, or, Tri } from './tri';
@@ -32,6 +33,8 @@ export interface L7Decision {
 export interface L7Source {
   readonly workload?: Workload;
   readonly sidecar: boolean;
+  /** The address range of a peer outside the manifests (an `ipBlock` grant), when known. */
+  readonly address?: AddressRange;
 }
 
 export interface ApplicablePolicies {
@@ -75,7 +78,7 @@ export function sourceContext(
   estate: Estate, source: L7Source, mtls: boolean, port: number, http?: { method: string; path: string },
 ): RequestContext {
   const w = source.workload;
-  if (!mtls || !w) return { principal: '', namespace: '', serviceAccount: '', port, http };
+  if (!mtls || !w) return { principal: '', namespace: '', serviceAccount: '', port, http, ...(source.address ? { address: source.address } : {}) };
   return {
     principal: `${estate.settings.trustDomain}/ns/${w.namespace}/sa/${w.serviceAccount}`,
     namespace: w.namespace,

@@ -1,3 +1,4 @@
+import { AddressRange, ipBlocksMatch } from './ip-blocks';
 import { and, matchesAny, or, Tri } from './tri';
 import { IstioCondition, IstioOperation, IstioRule, IstioSource } from '../estate/model';
 
@@ -12,6 +13,8 @@ export interface RequestContext {
   readonly port: number;
   /** Undefined for raw TCP traffic. */
   readonly http?: { readonly method: string; readonly path: string };
+  /** For a plaintext peer outside the manifests known by its address range: that range (decides `ipBlocks`). */
+  readonly address?: AddressRange;
 }
 
 export type RuleAction = 'ALLOW' | 'DENY';
@@ -83,7 +86,8 @@ function sourceMatches(s: IstioSource, ctx: RequestContext, action: RuleAction, 
     known(s.namespaces, s.notNamespaces, ctx.namespace),
     known(s.serviceAccounts, s.notServiceAccounts, ctx.serviceAccount),
     jwt ? httpOnly(ctx, action, () => unknownIf(true, 'requestPrincipals depend on the request JWT')) : 'yes',
-    unknownIf(Boolean(s.ipBlocks || s.notIpBlocks || s.remoteIpBlocks || s.notRemoteIpBlocks), 'ipBlocks depend on pod IPs, which the manifests do not hold'),
+    ctx.address && (s.ipBlocks || s.notIpBlocks) ? ipBlocksMatch(s.ipBlocks, s.notIpBlocks, ctx.address) : 'yes',
+    unknownIf(Boolean(((s.ipBlocks || s.notIpBlocks) && !ctx.address) || s.remoteIpBlocks || s.notRemoteIpBlocks), 'ipBlocks depend on pod IPs, which the manifests do not hold'),
   ]);
 }
 
