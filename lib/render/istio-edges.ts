@@ -236,7 +236,8 @@ export function addressIngressRules(ingress: AddressIngressIntent[]): Authorizat
     const ports = spelledOut(a.ports);
     const key = ports.join(',');
     const entry = byPorts.get(key) ?? { ports, sources: new Map() };
-    const from = { source: { ipBlocks: [a.address.cidr], ...(a.address.except.length > 0 ? { notIpBlocks: [...a.address.except] } : {}) } };
+    // notPrincipals ["*"]: only peers without a mesh identity; a meshed pod whose address falls in the range gains nothing.
+    const from = { source: { ipBlocks: [a.address.cidr], ...(a.address.except.length > 0 ? { notIpBlocks: [...a.address.except] } : {}), notPrincipals: ['*'] } };
     entry.sources.set(JSON.stringify(from), from);
     byPorts.set(key, entry);
   }

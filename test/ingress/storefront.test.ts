@@ -91,8 +91,9 @@ describe('storefront (examples/storefront): the ways in from outside, enforced',
     expect(meshVerdict(manifests, frontend, { sourceIp: PARTNER_IP, port: 8080, method: 'GET', path: '/' })).toBe(403);
   });
 
-  test('L7: a mesh workload calling webhook on 8443 is refused (the range rule admits addresses, not identities)', () => {
+  test('L7: a mesh workload calling webhook on 8443 is refused, even from an address inside the range (the rule admits peers without identity only)', () => {
     expect(fromPartner({ principal: 'cluster.local/ns/storefront/sa/frontend', sourceIp: '10.0.0.7' })).toBe(403);
+    expect(fromPartner({ principal: 'cluster.local/ns/storefront/sa/frontend', sourceIp: PARTNER_IP })).toBe(403);
   });
 
   test('internal links still work, and only as declared', () => {
@@ -116,7 +117,7 @@ describe('storefront (examples/storefront): the ways in from outside, enforced',
       to: [{ operation: { ports: ['8080'], methods: ['GET', 'POST'] } }],
     }]);
     expect(find(manifests, 'AuthorizationPolicy', 'webhook-ingress').spec.rules).toEqual([{
-      from: [{ source: { ipBlocks: [PARTNER_RANGE] } }],
+      from: [{ source: { ipBlocks: [PARTNER_RANGE], notPrincipals: ['*'] } }],
       to: [{ operation: { ports: ['8443'] } }],
     }]);
     expect(find(manifests, 'PeerAuthentication', 'webhook-plaintext').spec).toEqual({
@@ -126,14 +127,18 @@ describe('storefront (examples/storefront): the ways in from outside, enforced',
     });
   });
 
-  test('no emitted rule admits everything: no empty from, no "*" anywhere in authorization', () => {
+  test('no emitted rule admits everything: no empty from, no "*" principal or 0.0.0.0/0 in authorization ("*" only in notPrincipals)', () => {
     for (const np of manifests.filter(m => m.kind === 'NetworkPolicy')) {
       for (const rule of np.spec.ingress ?? []) {
         expect(rule.from?.length).toBeGreaterThan(0);
         expect(rule.ports?.length).toBeGreaterThan(0);
       }
     }
-    expect(JSON.stringify(manifests.filter(m => m.kind === 'AuthorizationPolicy'))).not.toMatch(/"\*"|0\.0\.0\.0\/0/);
+    const rules = manifests.filter(m => m.kind === 'AuthorizationPolicy').flatMap(m => m.spec.rules ?? []);
+    for (const rule of rules) {
+      expect(rule.from?.length).toBeGreaterThan(0);
+      for (const f of rule.from) expect(JSON.stringify({ ...f.source, notPrincipals: undefined })).not.toMatch(/"\*"|0\.0\.0\.0\/0/);
+    }
   });
 
   test('the route publishes shop.example.com on the gateway to frontend\'s Service port 80 (pod port 8080)', () => {

@@ -137,9 +137,10 @@ function ruleMatches(rule: any, req: MeshRequest, requestPrincipal: string | und
   const fromOk = rule.from === undefined || rule.from.some((f: any) => {
     const s = f.source ?? {};
     for (const k of Object.keys(s)) {
-      if (!['principals', 'requestPrincipals', 'ipBlocks', 'notIpBlocks'].includes(k)) throw new Error(`edge-eval: source.${k} is not modelled`);
+      if (!['principals', 'notPrincipals', 'requestPrincipals', 'ipBlocks', 'notIpBlocks'].includes(k)) throw new Error(`edge-eval: source.${k} is not modelled`);
     }
     if (s.principals && !s.principals.some((p: string) => istioMatch(p, req.principal))) return false;
+    if (s.notPrincipals && req.principal !== undefined && s.notPrincipals.some((p: string) => istioMatch(p, req.principal))) return false;
     if (s.ipBlocks && (req.sourceIp === undefined || !s.ipBlocks.some((c: string) => inIpBlock({ cidr: c }, req.sourceIp!)))) return false;
     if (s.notIpBlocks && req.sourceIp !== undefined && s.notIpBlocks.some((c: string) => inIpBlock({ cidr: c }, req.sourceIp!))) return false;
     if (s.requestPrincipals && !s.requestPrincipals.some((p: string) => istioMatch(p, requestPrincipal))) return false;
