@@ -42,6 +42,8 @@ describe('the analyzer on the storefront output', () => {
       'storefront/webhook -> storefront/orders tcp/8080 POST /orders/*',
     ]);
     expect(reach.uncertainPaths()).toEqual([]);
+    // The range rule admits peers without a mesh identity only, so L7 still narrows the mesh's sources: no gap.
+    expect(reach.findings().filter(f => f.kind === 'gap')).toEqual([]);
   });
 
   test('with the gateway in the picture, reach adds gateway -> frontend with its operations, and nothing else in the shop', () => {

@@ -145,7 +145,8 @@ function authorizationFindings(policy: AuthorizationPolicyInfo, subject: string)
       }
     }
     for (const s of rule.from ?? []) {
-      if (s.ipBlocks || s.notIpBlocks || s.remoteIpBlocks || s.notRemoteIpBlocks) out.push({ kind: 'unsupported', subject, message: 'source ipBlocks depend on pod IPs, which the manifests do not hold; matching requests are reported as unknown' });
+      if (s.remoteIpBlocks || s.notRemoteIpBlocks) out.push({ kind: 'unsupported', subject, message: 'source ipBlocks depend on pod IPs, which the manifests do not hold; matching requests are reported as unknown' });
+      else if (s.ipBlocks || s.notIpBlocks) out.push({ kind: 'unsupported', subject, message: 'source ipBlocks are decided for outside peers known by their ipBlock range; for pods, whose IPs the manifests do not hold, matching requests are reported as unknown' });
       if (s.requestPrincipals || s.notRequestPrincipals) out.push({ kind: 'unsupported', subject, message: 'requestPrincipals depend on the request JWT; matching HTTP requests are reported as unknown' });
     }
   }
