@@ -1,0 +1,72 @@
+import { App, Yaml } from 'cdk8s';
+import { AddressIngress, LinkPort, PublicRoute, ZeroTrustNamespace } from '../../lib';
+import { l4IngressFromAddress, meshVerdict } from '../edges/support/edge-eval';
+import { podFor } from '../support/policy-eval';
+import { examineSchema } from '../support/schema';
+import { find, synthApp } from '../support/synth';
+
+type Step = (ns: ZeroTrustNamespace, w: { [k: string]: any }) => void;
+
+const STEPS: Step[] = [
+  (ns, w) => new PublicRoute(ns, 'home', { workload: w.web, name: 'web-home', ports: [LinkPort.named('http')], http: { methods: ['GET'], paths: ['/'] } }),
+  (ns, w) => new PublicRoute(ns, 'cart', { workload: w.web, name: 'web-cart', ports: [LinkPort.named('http')], http: { methods: ['POST'], paths: ['/cart/*'] } }),
+  (ns, w) => new AddressIngress(ns, 'partner-a', { to: w.hook, cidr: '198.51.100.0/24', except: ['198.51.100.128/25'], ports: [LinkPort.tcp(8443)] }),
+  (ns, w) => new AddressIngress(ns, 'partner-b', { to: w.hook, cidr: '192.0.2.0/24', ports: [LinkPort.named('webhooks')] }),
+  (ns, w) => new AddressIngress(ns, 'checker', { to: w.hook, cidr: '203.0.113.0/28', ports: [LinkPort.tcp(9000)] }),
+];
+
+function synth(order: number[]) {
+  const app = new App();
+  const ns = new ZeroTrustNamespace(app, 'shop');
+  const w = {
+    web: ns.addWorkload('web', { ports: [{ number: 8080, name: 'http' }] }),
+    hook: ns.addWorkload('hook', { ports: [{ number: 8443, name: 'webhooks' }, { number: 9000, name: 'health' }] }),
+  };
+  order.forEach(i => STEPS[i](ns, w));
+  return { yaml: app.charts.map(c => Yaml.stringify(...c.toJson())).join('---\n'), manifests: synthApp(app) };
+}
+
+describe('several ways in to one workload', () => {
+  const forward = synth([0, 1, 2, 3, 4]);
+  const backward = synth([4, 3, 2, 1, 0]);
+
+  test('byte-identical YAML whatever the declaration order', () => {
+    expect(backward.yaml).toBe(forward.yaml);
+    expect(synth([2, 0, 4, 1, 3]).yaml).toBe(forward.yaml);
+  });
+
+  test('merge: ranges on the same ports share one NetworkPolicy rule; one policy per workload and layer', () => {
+    const m = forward.manifests;
+    expect(find(m, 'NetworkPolicy', 'hook-ingress').spec.ingress).toEqual([
+      { from: [{ ipBlock: { cidr: '192.0.2.0/24' } }, { ipBlock: { cidr: '198.51.100.0/24', except: ['198.51.100.128/25'] } }], ports: [{ protocol: 'TCP', port: 8443 }] },
+      { from: [{ ipBlock: { cidr: '203.0.113.0/28' } }], ports: [{ protocol: 'TCP', port: 9000 }] },
+    ]);
+    expect(find(m, 'AuthorizationPolicy', 'web-ingress').spec.rules).toEqual([{
+      from: [{ source: { principals: ['cluster.local/ns/istio-system/sa/istio-ingressgateway-service-account'] } }],
+      to: [{ operation: { ports: ['8080'], methods: ['GET'], paths: ['/'] } }, { operation: { ports: ['8080'], methods: ['POST'], paths: ['/cart/*'] } }],
+    }]);
+    expect(find(m, 'PeerAuthentication', 'hook-plaintext').spec.portLevelMtls).toEqual({ 8443: { mode: 'PERMISSIVE' }, 9000: { mode: 'PERMISSIVE' } });
+    expect(m.filter(x => x.kind === 'NetworkPolicy' && /^(web|hook)-/.test(x.metadata.name)).map(x => x.metadata.name).sort()).toEqual(['hook-ingress', 'web-ingress']);
+    expect(examineSchema(m)).toEqual([]);
+  });
+
+  test('merged rules admit no more than each declaration: a range gets only its own ports, its except stays closed', () => {
+    const m = forward.manifests;
+    const hook = podFor('shop', 'hook', [8443, 9000], m);
+    const web = podFor('shop', 'web', [8080], m);
+    expect(l4IngressFromAddress(m, '198.51.100.5', hook, 8443)).toBe(true);
+    expect(l4IngressFromAddress(m, '198.51.100.200', hook, 8443)).toBe(false);
+    expect(l4IngressFromAddress(m, '198.51.100.5', hook, 9000)).toBe(false);
+    expect(l4IngressFromAddress(m, '203.0.113.5', hook, 9000)).toBe(true);
+    expect(l4IngressFromAddress(m, '203.0.113.5', hook, 8443)).toBe(false);
+    expect(meshVerdict(m, hook, { sourceIp: '198.51.100.200', port: 8443 })).toBe(403);
+    expect(meshVerdict(m, hook, { sourceIp: '198.51.100.5', port: 9000 })).toBe(403);
+    expect(meshVerdict(m, hook, { sourceIp: '203.0.113.5', port: 9000 })).toBe(200);
+    const gw = 'cluster.local/ns/istio-system/sa/istio-ingressgateway-service-account';
+    expect(meshVerdict(m, web, { principal: gw, port: 8080, method: 'GET', path: '/' })).toBe(200);
+    expect(meshVerdict(m, web, { principal: gw, port: 8080, method: 'POST', path: '/cart/1' })).toBe(200);
+    // GET on /cart/1 and POST on / are neither route's operation.
+    expect(meshVerdict(m, web, { principal: gw, port: 8080, method: 'GET', path: '/cart/1' })).toBe(403);
+    expect(meshVerdict(m, web, { principal: gw, port: 8080, method: 'POST', path: '/' })).toBe(403);
+  });
+});
