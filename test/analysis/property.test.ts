@@ -149,7 +149,8 @@ function build(spec: EstateSpec): Built {
 
   // The pods themselves: what a team deploys with the workload's labels and ServiceAccount.
   const pods = workloads.map((w, i) => deploymentFor(w, ports[i].map(p => ({ number: p.number, name: p.name, protocol: p.udp ? 'UDP' : 'TCP' }))));
-  return { manifests: [...app.charts.flatMap(c => c.toJson()), ...pods, GATEWAY_DEPLOYMENT], expected: [...expected].sort(), expectedL4: [...expectedL4].sort() };
+  const manifests = [...app.charts.flatMap(c => c.toJson()), ...pods, GATEWAY_DEPLOYMENT];
+  return { manifests, expected: [...expected].sort(), expectedL4: [...expectedL4].sort() };
 }
 
 test(`random estates (${NUM_RUNS} runs): allowed paths equal the declared links plus DNS and istiod, at each layer`, () => {
