@@ -1,7 +1,8 @@
 import { Construct, IConstruct } from 'constructs';
 import { checkGatewayPorts, claimRouteName, EntryRouteOptions, resolveGatewayPorts, routeIntent } from './entry-route';
+import { IdentityAwareEntryPoint } from './identity-aware-entry-point';
 import { gatewayIntent, IngressGatewayOptions } from './ingress-gateway';
-import { validateWith } from '../errors';
+import { validateWith, zeroTrustError } from '../errors';
 import { checkHttpMatch, HttpMatch } from '../link/http-match';
 import { LinkPort } from '../link/link-port';
 import { workloadIntent } from '../link/service-link';
@@ -78,7 +79,7 @@ export class PublicRoute extends Construct {
     if (props.route) this.route = routeIntent(this, props.route, this.workload.name);
     if (this.route) claimRouteName(this, this.workload.namespace, this.name);
     ZeroTrustRegistry.of(this).addEdge(this);
-    validateWith(this, () => this.toIntent());
+    validateWith(this, () => checkBesideEntryPoints(this, this.toIntent()));
   }
 
   /** One public route per workload and name: give a second route of the same workload its own name. */
@@ -103,6 +104,24 @@ export class PublicRoute extends Construct {
 /** A copy without absent keys, so the intent serializes the same whichever fields were given. */
 function copyHttp(http: HttpMatch): HttpMatch {
   return { ...(http.methods ? { methods: [...http.methods] } : {}), ...(http.paths ? { paths: [...http.paths] } : {}) };
+}
+
+/**
+ * A public rule without paths, on a port where an IdentityAwareEntryPoint requires a token,
+ * would let every request of those methods in without one: the entry point's promise would
+ * silently stop holding. Public and token-protected parts of one app are told apart by path.
+ */
+function checkBesideEntryPoints(route: PublicRoute, intent: PublicRouteIntent): void {
+  if (intent.http?.paths) return;
+  for (const ep of ZeroTrustRegistry.of(route).edges(IdentityAwareEntryPoint)) {
+    if (ep.workload.namespace !== route.workload.namespace || ep.workload.name !== route.workload.name) continue;
+    const shared = ep.toIntent().ports.find(p => intent.ports.some(q => q.protocol === p.protocol
+      && q.port <= (p.endPort ?? p.port) && p.port <= (q.endPort ?? q.port)));
+    if (shared) {
+      throw zeroTrustError(route, `public route to ${route.workload.namespace}/${route.workload.name} admits every path on port ${shared.port}, where ${ep.node.path} requires a token, so requests would enter there without one`,
+        'list the public paths in http.paths (e.g. ["/", "/static/*"]) and keep the token-protected paths out of them');
+    }
+  }
 }
 
 function checkWorkload(scope: IConstruct, workload: IZeroTrustWorkload): IZeroTrustWorkload {

@@ -65,6 +65,15 @@ const cases: [string, () => unknown, string][] = [
       requiredClaims: [],
     });
   }, '[shop/entry] entry point name "frontend" already names the Gateway and VirtualService of shop/public. Fix: give one of the routed entry points its own "name".'],
+  ['a public route without paths on the port of an identity-aware entry point', () => {
+    const { app, ns, frontend } = setting();
+    new IdentityAwareEntryPoint(ns, 'entry', {
+      workload: frontend, ports: [LinkPort.named('http')],
+      oidc: { issuer: 'https://login.example.com', jwksUri: 'https://login.example.com/jwks', audiences: ['shop'] }, requiredClaims: [],
+    });
+    new PublicRoute(ns, 'public', { workload: frontend, ports: [LinkPort.tcp(8080)], http: { methods: ['GET'] } });
+    app.synth();
+  }, '[shop/public] public route to shop/frontend admits every path on port 8080, where shop/entry requires a token, so requests would enter there without one. Fix: list the public paths in http.paths (e.g. ["/", "/static/*"]) and keep the token-protected paths out of them.'],
   // Address ingress
   ['address ingress without ports', ingress({ ports: [] }),
     '[shop/partner] ingress from "198.51.100.0/24" to shop/webhook has no ports, which would admit every port. Fix: list the pod ports the clients call, e.g. ports: [LinkPort.tcp(8443)].'],

@@ -1,8 +1,8 @@
 import { App } from 'cdk8s';
 import { PARTNER_RANGE, storefront } from '../../examples/storefront/storefront';
-import { AddressIngress, LinkPort, ZeroTrustMode, ZeroTrustNamespace } from '../../lib';
+import { AddressIngress, IdentityAwareEntryPoint, LinkPort, PublicRoute, ZeroTrustMode, ZeroTrustNamespace } from '../../lib';
 import { l4IngressFromAddress, l4PodToPod, meshVerdict, MeshRequest, shadowVerdict } from '../edges/support/edge-eval';
-import { Pod, podsOf } from '../support/policy-eval';
+import { Pod, podFor, podsOf } from '../support/policy-eval';
 import { examineSchema } from '../support/schema';
 import { find, synthApp } from '../support/synth';
 
@@ -186,5 +186,30 @@ describe('a workload auditing on its own inside an enforcing namespace keeps one
     const manifests = synthApp(app);
     expect(manifests.filter(m => m.kind === 'PeerAuthentication').map(m => m.metadata.name).sort()).toEqual(['default', 'hook-audit']);
     expect(find(manifests, 'AuthorizationPolicy', 'hook-ingress').metadata.annotations).toEqual({ 'istio.io/dry-run': 'true' });
+  });
+});
+
+describe('public and token-protected parts of one app, told apart by path', () => {
+  const app = new App();
+  const ns = new ZeroTrustNamespace(app, 'shop');
+  const web = ns.addWorkload('web', { ports: [{ number: 8080, name: 'http' }] });
+  const issuer = 'https://login.example.com';
+  new IdentityAwareEntryPoint(ns, 'staff', {
+    workload: web, ports: [LinkPort.named('http')], http: { paths: ['/admin/*'] },
+    oidc: { issuer, jwksUri: `${issuer}/jwks`, audiences: ['shop-admin'] }, requiredClaims: [{ claim: 'groups', values: ['staff'] }],
+  });
+  new PublicRoute(ns, 'public', { workload: web, ports: [LinkPort.named('http')], http: { methods: ['GET'], paths: ['/', '/products/*'] } });
+  const manifests = synthApp(app);
+  const pod = podFor('shop', 'web', [8080], manifests);
+  const viaGateway = (req: Partial<MeshRequest>) => meshVerdict(manifests, pod, { principal: GATEWAY_PRINCIPAL, port: 8080, method: 'GET', path: '/', ...req });
+  const staffToken = { iss: issuer, sub: 'ann', aud: ['shop-admin'], claims: { groups: ['staff'] } };
+
+  test('public paths need no token; admin paths still need a staff token', () => {
+    expect(viaGateway({ path: '/products/42' })).toBe(200);
+    expect(viaGateway({ path: '/admin/users' })).toBe(403);
+    expect(viaGateway({ path: '/admin/users', token: staffToken })).toBe(200);
+    expect(viaGateway({ path: '/admin/users', token: { ...staffToken, claims: { groups: ['guest'] } } })).toBe(403);
+    expect(viaGateway({ path: '/products/42', method: 'POST' })).toBe(403);
+    expect(examineSchema(manifests)).toEqual([]);
   });
 });
