@@ -68,8 +68,10 @@ const cases: [string, () => unknown, string][] = [
   ['a public route without paths on the port of an identity-aware entry point', () => {
     const { app, ns, frontend } = setting();
     new IdentityAwareEntryPoint(ns, 'entry', {
-      workload: frontend, ports: [LinkPort.named('http')],
-      oidc: { issuer: 'https://login.example.com', jwksUri: 'https://login.example.com/jwks', audiences: ['shop'] }, requiredClaims: [],
+      workload: frontend,
+      ports: [LinkPort.named('http')],
+      oidc: { issuer: 'https://login.example.com', jwksUri: 'https://login.example.com/jwks', audiences: ['shop'] },
+      requiredClaims: [],
     });
     new PublicRoute(ns, 'public', { workload: frontend, ports: [LinkPort.tcp(8080)], http: { methods: ['GET'] } });
     app.synth();

@@ -195,8 +195,11 @@ describe('public and token-protected parts of one app, told apart by path', () =
   const web = ns.addWorkload('web', { ports: [{ number: 8080, name: 'http' }] });
   const issuer = 'https://login.example.com';
   new IdentityAwareEntryPoint(ns, 'staff', {
-    workload: web, ports: [LinkPort.named('http')], http: { paths: ['/admin/*'] },
-    oidc: { issuer, jwksUri: `${issuer}/jwks`, audiences: ['shop-admin'] }, requiredClaims: [{ claim: 'groups', values: ['staff'] }],
+    workload: web,
+    ports: [LinkPort.named('http')],
+    http: { paths: ['/admin/*'] },
+    oidc: { issuer, jwksUri: `${issuer}/jwks`, audiences: ['shop-admin'] },
+    requiredClaims: [{ claim: 'groups', values: ['staff'] }],
   });
   new PublicRoute(ns, 'public', { workload: web, ports: [LinkPort.named('http')], http: { methods: ['GET'], paths: ['/', '/products/*'] } });
   const manifests = synthApp(app);
