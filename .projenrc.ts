@@ -29,6 +29,7 @@ const project = new cdk8s.ConstructLibraryCdk8s({
   entrypoint: 'out/index.js',
   entrypointTypes: 'out/index.d.ts',
 
+  // aws-cdk-lib is an optional peer (marked below): a cdk8s-only user never installs its 161 MB.
   peerDeps: [
     'cdk8s-plus-28@^2.5.6',
     'aws-cdk-lib@^2.276.0',
@@ -38,6 +39,7 @@ const project = new cdk8s.ConstructLibraryCdk8s({
     'yaml@^2.9.1',
     'commander@^14.0.3',
     '@hpcc-js/wasm-graphviz@^1.29.2',
+    'ipaddr.js@^2.2.0',
   ],
   devDeps: [
     'cdk8s-cli@2.207.60',
@@ -52,6 +54,7 @@ const project = new cdk8s.ConstructLibraryCdk8s({
     'jsii-pacmak@^1.140.0',
     'jsii-docgen@^10.5.0',
     'ts-jest@^29.4.15',
+    'ts-json-schema-generator@^2.4.0',
   ],
 
   jestOptions: {
@@ -73,9 +76,40 @@ const project = new cdk8s.ConstructLibraryCdk8s({
     devdirs: ['test', 'examples', 'bench', 'scripts', '.projenrc.ts', 'projenrc'],
     ignorePatterns: ['lib/imports/**'],
   },
-  gitignore: ['/dist/', '/out/', '/dist-pkg/', '/.bench/'],
-  npmIgnoreOptions: { ignorePatterns: ['/examples/', '/bench/', '/scripts/', '/crds/', '/dist/'] },
+  // node_modules without a slash: a symlinked node_modules (a worktree sharing one install) is ignored too.
+  gitignore: ['/dist/', '/out/', '/dist-pkg/', '/.bench/', '/.generated/', '/node_modules'],
+  // The tarball holds what a user runs (out/, .jsii, README, API.md, LICENSE), nothing of the repo's own tooling.
+  // 'dist-pkg' is written as jsii-pacmak writes it; otherwise `projen package` appends it and dirties the tree.
+  npmIgnoreOptions: {
+    ignorePatterns: ['/examples/', '/bench/', '/scripts/', '/crds/', '/dist/', 'dist-pkg', '/docs/', '/.ci/', '/cdk8s.yaml', '/.bench/', '/CONTRIBUTING.md'],
+  },
 });
+
+// --- packaging for its users (issue 11) -----------------------------------------------------
+// aws-cdk-lib is only needed by `cdk8s-zero-trust/aws`; npm then installs it only when asked.
+project.package.addField('peerDependenciesMeta', { 'aws-cdk-lib': { optional: true } });
+// Entry points: the constructs and analyzer, the AWS identities, the jest matchers.
+// `typesVersions` gives the same subpaths to TypeScript's older `node` module resolution,
+// which ignores `exports` (the cdk8s app template's tsconfig uses it).
+project.package.addField('exports', {
+  '.': { types: './out/index.d.ts', default: './out/index.js' },
+  './aws': { types: './out/aws/index.d.ts', default: './out/aws/index.js' },
+  './jest': { types: './out/analysis/jest.d.ts', default: './out/analysis/jest.js' },
+  './package.json': './package.json',
+  './.jsii': './.jsii',
+});
+project.package.addField('typesVersions', {
+  '*': { aws: ['out/aws/index.d.ts'], jest: ['out/analysis/jest.d.ts'] },
+});
+// The JSON Schema of `--output json` is generated from its TypeScript types before each build;
+// test/analysis/output-schema.test.ts fails when the committed file is stale.
+const schemaGenerate = project.addTask('schema:generate', {
+  description: 'Generate lib/analysis/report/output-schema.ts from the types of the CLI\'s JSON output',
+  exec: 'ts-node --transpile-only scripts/output-schema.ts',
+});
+project.preCompileTask.spawn(schemaGenerate);
+// `require('cdk8s-zero-trust')` must not load aws-cdk-lib: make the `aws` submodule lazy.
+project.compileTask.exec('node scripts/lazy-aws.js');
 
 // Refreshing snapshots is a deliberate, separate act (`npm run test:update`); `test` never does it.
 project.tasks.removeTask('test:update');
@@ -118,10 +152,15 @@ project.addTask('bench:synth', {
   description: 'Print how synthesis time and output grow with workloads and links',
   exec: 'ts-node --transpile-only bench/synth.ts',
 });
+project.addTask('bench:compare', {
+  description: 'Side by side: library synth vs its floor and cdk8s-plus-28, CLI vs YAML parsing (--large adds W=10k L=50k)',
+  exec: 'ts-node --transpile-only bench/compare.ts',
+  receiveArgs: true,
+});
 // `npm run bench` prints every benchmark's figures.
 project.addTask('bench', {
-  description: 'Run every benchmark (synthesis, edges, analysis) and print the figures',
-  steps: [{ spawn: 'bench:synth' }, { spawn: 'bench:edges' }, { spawn: 'bench:analysis' }],
+  description: 'Run every benchmark (synthesis, edges, analysis, telemetry, side-by-side ratios) and print the figures',
+  steps: [{ spawn: 'bench:synth' }, { spawn: 'bench:edges' }, { spawn: 'bench:analysis' }, { spawn: 'bench:telemetry' }, { spawn: 'compile' }, { spawn: 'bench:compare' }],
 });
 project.addTask('import:istio', {
   description: 'Regenerate lib/imports from the Istio CRDs in crds/ (maintainers only; the output is committed)',
@@ -149,5 +188,12 @@ project.addTask('bench:analysis', {
   exec: 'ts-node --transpile-only bench/analysis.ts',
 });
 // --- end access analyzer ---------------------------------------------------------------------
+
+// --- telemetry: suggest and review (issue 12) --------------------------------------------------
+project.addTask('bench:telemetry', {
+  description: 'Benchmark suggest/review on a week of metrics for 2,000 workloads and 1,000,000 access-log lines',
+  exec: 'ts-node --transpile-only bench/telemetry.ts',
+});
+// --- end telemetry ---------------------------------------------------------------------------
 
 project.synth();

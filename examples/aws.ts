@@ -1,7 +1,7 @@
 import * as path from 'path';
 import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { IServiceAccountBinding } from '../lib';
+import { IServiceAccountBinding } from '../lib/aws';
 import { CiDeployRoleStack } from './aws/ci-deploy-role';
 import { PaymentServiceIdentityStack } from './aws/payment-service-identity';
 

@@ -2,6 +2,7 @@
 import * as path from 'path';
 import { App } from 'cdk8s';
 import { synthAwsExamples } from './aws';
+import { DataPlane } from '../lib';
 import { edgesExample } from './edges/edges';
 import { quickstart } from './quickstart/quickstart';
 import { referenceScenario } from './reference/scenario';
@@ -15,6 +16,11 @@ const reference = new App({ outdir: path.join(outRoot, 'reference') });
 const scenario = referenceScenario(reference);
 synthAwsExamples({ paymentService: scenario.workloads['payment-service'], outdir: path.join(outRoot, 'aws') });
 reference.synth();
+
+// The same scenario in Istio ambient (issue 13): one option per namespace, the same links.
+const ambient = new App({ outdir: path.join(outRoot, 'reference-ambient') });
+referenceScenario(ambient, { production: DataPlane.AMBIENT, risk: DataPlane.AMBIENT });
+ambient.synth();
 
 const quick = new App({ outdir: path.join(outRoot, 'quickstart') });
 quickstart(quick);

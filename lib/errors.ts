@@ -12,10 +12,17 @@ export class ZeroTrustError extends Error {
 
   constructor(scope: IConstruct, problem: string, fix: string) {
     const detail = `${problem}. Fix: ${fix}.`;
-    super(`[${scope.node.path}] ${detail}`);
+    // A caller in another language may pass anything as scope; the message must still say what and how.
+    super(`[${pathOf(scope)}] ${detail}`);
     this.detail = detail;
     this.name = 'ZeroTrustError';
   }
+}
+
+function pathOf(scope: IConstruct | undefined): string {
+  const path = scope?.node?.path;
+  if (typeof path !== 'string') return '<no construct>';
+  return path === '' ? '<app>' : path;
 }
 
 /** Shorthand used by validators: `throw zeroTrustError(this, 'port 0 is invalid', 'use 1-65535')`. */

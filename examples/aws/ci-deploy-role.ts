@@ -1,6 +1,6 @@
 import { Stack, StackProps } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
-import { CiDeployRole, CiOidcTrust } from '../../lib';
+import { CiDeployRole, CiOidcTrust } from '../../lib/aws';
 
 /**
  * CI deploys `acme/payments` from its `main` branch with GitHub Actions, through OIDC

@@ -1,7 +1,7 @@
 import { Stack, StackProps, Validations } from 'aws-cdk-lib';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { ClusterOidcIssuer, IServiceAccountBinding, WorkloadIdentity, WorkloadIdentityMode } from '../../lib';
+import { ClusterOidcIssuer, IServiceAccountBinding, WorkloadIdentity, WorkloadIdentityMode } from '../../lib/aws';
 
 /** The production cluster's OIDC issuer, as `aws eks describe-cluster` prints it. */
 export const PRODUCTION_CLUSTER_ISSUER = 'https://oidc.eks.us-east-1.amazonaws.com/id/5C1E2B3A4D5F60718293A4B5C6D7E8F9';

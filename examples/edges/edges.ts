@@ -1,4 +1,4 @@
-import { Chart } from 'cdk8s';
+import { Chart, Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import { deployApp } from './deploy';
 import {
@@ -85,7 +85,7 @@ export function edgesExample(scope: Construct): EdgesExample {
     namespaces: [access.namespace, egress.namespace, audit.namespace],
     ruleLabels: { release: 'prometheus' },
     alertLabels: { team: 'platform' },
-    deniedCalls: { threshold: 0.05, window: '5m', for: '10m' },
+    deniedCalls: { threshold: 0.05, window: Duration.minutes(5), for: Duration.minutes(10) },
     mtlsHandshakeFailures: { severity: 'critical' },
   });
   return {

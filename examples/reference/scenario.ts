@@ -1,7 +1,7 @@
 import { Chart } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { LinkPort, ServiceLink, ZeroTrustNamespace, ZeroTrustWorkload } from '../../lib';
+import { DataPlane, LinkPort, ServiceLink, ZeroTrustNamespace, ZeroTrustWorkload } from '../../lib';
 
 /** A container port of the reference scenario. */
 interface Port { readonly number: number; readonly name: string }
@@ -40,7 +40,8 @@ export interface ReferenceScenario {
 
 /**
  * Deploys one workload the way a team would with cdk8s-plus, then adopts it:
- * a Deployment (restricted Pod Security), a Service in front, and its identity.
+ * a Deployment with cdk8s-plus defaults (adopt() makes its pods pass restricted Pod Security),
+ * a Service in front, and its identity.
  */
 export function deployAndAdopt(ns: ZeroTrustNamespace, name: string, ports: Port[], servicePorts?: kplus.ServicePort[]): ZeroTrustWorkload {
   const deployment = new kplus.Deployment(ns, `${name}-deployment`, {
@@ -50,10 +51,6 @@ export function deployAndAdopt(ns: ZeroTrustNamespace, name: string, ports: Port
       name: 'app',
       image: `registry.example.com/shop/${name}:1.0.0`,
       ports: ports.map(p => ({ number: p.number, name: p.name })),
-      securityContext: {
-        capabilities: { drop: [kplus.Capability.ALL] },
-        seccompProfile: { type: kplus.SeccompProfileType.RUNTIME_DEFAULT },
-      },
     }],
   });
   const service = deployment.exposeViaService({
@@ -63,10 +60,21 @@ export function deployAndAdopt(ns: ZeroTrustNamespace, name: string, ports: Port
   return ns.adopt(deployment, { services: [service] });
 }
 
-/** The reference scenario of the product brief: two zero-trust namespaces and thirteen links. */
-export function referenceScenario(scope: Construct): ReferenceScenario {
-  const production = new ZeroTrustNamespace(scope, 'production', { monitoring: { namespace: 'monitoring' } });
-  const risk = new ZeroTrustNamespace(scope, 'risk', { monitoring: { namespace: 'monitoring' } });
+/** Data plane of each namespace of the reference scenario. */
+export interface ReferenceDataPlanes {
+  /** @default DataPlane.SIDECAR */
+  readonly production?: DataPlane;
+  /** @default DataPlane.SIDECAR */
+  readonly risk?: DataPlane;
+}
+
+/**
+ * The reference scenario of the product brief: two zero-trust namespaces and thirteen links.
+ * The same declarations render for sidecars, ambient, or one of each (only the option changes).
+ */
+export function referenceScenario(scope: Construct, dataPlanes: ReferenceDataPlanes = {}): ReferenceScenario {
+  const production = new ZeroTrustNamespace(scope, 'production', { monitoring: { namespace: 'monitoring' }, dataPlane: dataPlanes.production });
+  const risk = new ZeroTrustNamespace(scope, 'risk', { monitoring: { namespace: 'monitoring' }, dataPlane: dataPlanes.risk });
 
   const w: { [name: string]: ZeroTrustWorkload } = {};
   for (const [name, ports] of Object.entries(PRODUCTION_WORKLOADS)) {

@@ -9,7 +9,10 @@ import { workloadIntent } from '../link/service-link';
 import { ClaimIntent, EntryPointIntent, EntryRouteIntent, GatewayIntent, JwtIntent } from '../model/edge-intent';
 import { ZeroTrustRegistry } from '../model/registry';
 import { findZeroTrustNamespace } from '../namespace/lookup';
-import { assertDns1123Label } from '../validation';
+import {
+  assertArray, assertConstructArgs, assertDns1123Label, assertOptionalArray, assertOptionalPlainObject, assertOptionalString,
+  assertPlainObject, assertPortNumber, assertStringMap,
+} from '../validation';
 import { IZeroTrustWorkload, requireOwnedWorkload } from '../workload/workload';
 
 /** Properties of an IdentityAwareEntryPoint. */
@@ -63,7 +66,8 @@ export class IdentityAwareEntryPoint extends Construct {
   /** Readable name used in object names. */
   public readonly name: string;
   private readonly ports: LinkPort[];
-  private readonly gateway: GatewayIntent;
+  /** The ingress gateway people come through. */
+  public readonly gateway: GatewayIntent;
   private readonly jwt: JwtIntent;
   private readonly claims: ClaimIntent[];
   private readonly http?: HttpMatch;
@@ -71,7 +75,9 @@ export class IdentityAwareEntryPoint extends Construct {
   public readonly route?: EntryRouteIntent;
 
   constructor(scope: Construct, id: string, props: IdentityAwareEntryPointProps) {
+    assertConstructArgs(scope, id, 'IdentityAwareEntryPoint');
     super(scope, id);
+    checkEntryPointShape(this, props);
     this.workload = checkApp(this, props.workload);
     this.name = props.name ?? this.workload.name;
     assertDns1123Label(this, 'entry point name', this.name);
@@ -91,7 +97,8 @@ export class IdentityAwareEntryPoint extends Construct {
     if (props.route) this.route = routeIntent(this, props.route, this.workload.name);
     if (this.route) claimRouteName(this, this.workload.namespace, this.name);
     ZeroTrustRegistry.of(this).addEdge(this);
-    validateWith(this, () => this.toIntent());
+    // Resolved once per synthesis: the namespaces' renderers read the same result.
+    validateWith(this, () => ZeroTrustRegistry.of(this).resolved(this, () => this.toIntent()));
   }
 
   /** One entry point per workload and issuer: a second one would be a duplicate rule. */
@@ -113,6 +120,34 @@ export class IdentityAwareEntryPoint extends Construct {
       ...(this.http ? { http: this.http } : {}),
       ...(this.route ? { route: this.route } : {}),
     };
+  }
+}
+
+/** The shape of the props, before any of them is read (jsii callers can pass anything). */
+function checkEntryPointShape(scope: IConstruct, props: IdentityAwareEntryPointProps): void {
+  assertPlainObject(scope, 'IdentityAwareEntryPoint props', props, 'pass { workload, ports, oidc, requiredClaims }');
+  assertOptionalString(scope, 'name', props.name, 'pass the entry point name as a string, e.g. name: "admin-panel"');
+  assertArray(scope, 'ports', props.ports, 'list the pod ports the gateway calls, e.g. ports: [LinkPort.named("http")]');
+  assertPlainObject(scope, 'oidc', props.oidc, 'describe the issuer, e.g. oidc: { issuer: "https://login.example.com", jwksUri: "https://login.example.com/jwks" }');
+  assertOptionalString(scope, 'oidc.issuer', props.oidc.issuer, 'pass the issuer URL as a string');
+  assertOptionalString(scope, 'oidc.jwksUri', props.oidc.jwksUri, 'pass the JWKS URL as a string');
+  assertOptionalString(scope, 'oidc.jwks', props.oidc.jwks, 'pass the key set as a JSON string');
+  assertOptionalArray(scope, 'oidc.audiences', props.oidc.audiences, 'list the audiences, e.g. audiences: ["admin-panel"]');
+  if (props.requiredClaims !== undefined) {
+    assertArray(scope, 'requiredClaims', props.requiredClaims, 'list the claims, e.g. requiredClaims: [{ claim: "groups", values: ["engineering"] }]');
+    props.requiredClaims.forEach((c, i) => {
+      assertPlainObject(scope, `requiredClaims[${i}]`, c, 'describe each claim as { claim: "groups", values: ["engineering"] }');
+      assertArray(scope, `requiredClaims[${i}].values`, c.values, 'list the accepted values, e.g. values: ["engineering"]');
+      assertOptionalArray(scope, `requiredClaims[${i}].nested`, c.nested, 'list the nested claim names, e.g. nested: ["posture"]');
+    });
+  }
+  assertOptionalPlainObject(scope, 'http', props.http, 'pass { methods: ["GET"], paths: ["/admin/*"] }, or omit http');
+  assertOptionalPlainObject(scope, 'gateway', props.gateway, 'pass the gateway options as an object, or omit gateway');
+  if (props.gateway?.podLabels !== undefined) assertStringMap(scope, 'gateway.podLabels', props.gateway.podLabels);
+  assertOptionalPlainObject(scope, 'route', props.route, 'pass { hosts, tlsCredentialName, servicePort }, or omit route');
+  if (props.route !== undefined) {
+    assertArray(scope, 'route.hosts', props.route.hosts, 'list the hostnames people use, e.g. hosts: ["admin.example.com"]');
+    if (typeof props.route.servicePort !== 'number') assertPortNumber(scope, 'route.servicePort', props.route.servicePort);
   }
 }
 

@@ -9,7 +9,7 @@ import { workloadIntent } from '../link/service-link';
 import { EntryRouteIntent, GatewayIntent, PublicRouteIntent } from '../model/edge-intent';
 import { ZeroTrustRegistry } from '../model/registry';
 import { findZeroTrustNamespace } from '../namespace/lookup';
-import { assertDns1123Label } from '../validation';
+import { assertConstructArgs, assertDns1123Label, assertPlainObject } from '../validation';
 import { IZeroTrustWorkload, requireOwnedWorkload } from '../workload/workload';
 
 /** Properties of a PublicRoute. */
@@ -60,12 +60,15 @@ export class PublicRoute extends Construct {
   public readonly name: string;
   /** Where the workload is published, when it is. */
   public readonly route?: EntryRouteIntent;
+  /** The ingress gateway the public comes through. */
+  public readonly gateway: GatewayIntent;
   private readonly ports: LinkPort[];
-  private readonly gateway: GatewayIntent;
   private readonly http?: HttpMatch;
 
   constructor(scope: Construct, id: string, props: PublicRouteProps) {
+    assertConstructArgs(scope, id, 'PublicRoute');
     super(scope, id);
+    assertPlainObject(this, 'PublicRoute props', props, 'pass { workload, ports }');
     this.workload = checkWorkload(this, props.workload);
     this.name = props.name ?? this.workload.name;
     assertDns1123Label(this, 'public route name', this.name);
@@ -79,7 +82,8 @@ export class PublicRoute extends Construct {
     if (props.route) this.route = routeIntent(this, props.route, this.workload.name);
     if (this.route) claimRouteName(this, this.workload.namespace, this.name);
     ZeroTrustRegistry.of(this).addEdge(this);
-    validateWith(this, () => checkBesideEntryPoints(this, this.toIntent()));
+    // Resolved once per synthesis: the namespaces' renderers read the same result.
+    validateWith(this, () => checkBesideEntryPoints(this, ZeroTrustRegistry.of(this).resolved(this, () => this.toIntent())));
   }
 
   /** One public route per workload and name: give a second route of the same workload its own name. */

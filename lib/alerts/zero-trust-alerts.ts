@@ -1,10 +1,13 @@
-import { ApiObject, Chart } from 'cdk8s';
+import { ApiObject, Chart, Duration } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { AlertSettings, deniedCallsExpr, mtlsFailuresExpr } from './alert-rules';
 import { zeroTrustError } from '../errors';
 import { compareStrings, sortedLabels } from '../model/order';
 import { ZeroTrustNamespace } from '../namespace/zero-trust-namespace';
-import { assertDns1123Label, assertLabels } from '../validation';
+import {
+  assertArray, assertConstructArgs, assertDns1123Label, assertLabels, assertOptionalBoolean, assertOptionalPlainObject, assertOptionalString,
+  assertPlainObject, assertStringMap, describeValue,
+} from '../validation';
 
 /** Settings of one alert. */
 export interface ZeroTrustAlertOptions {
@@ -19,15 +22,15 @@ export interface ZeroTrustAlertOptions {
    */
   readonly threshold?: number;
   /**
-   * Rate window (Prometheus duration).
-   * @default '5m'
+   * Rate window, written as a Prometheus duration (`Duration.minutes(5)` becomes `5m`).
+   * @default Duration.minutes(5)
    */
-  readonly window?: string;
+  readonly window?: Duration;
   /**
-   * How long the condition must hold before the alert fires (Prometheus duration).
-   * @default '5m'
+   * How long the condition must hold before the alert fires, written as a Prometheus duration.
+   * @default Duration.minutes(5)
    */
-  readonly for?: string;
+  readonly for?: Duration;
   /**
    * Value of the `severity` label.
    * @default 'warning'
@@ -74,7 +77,6 @@ export interface ZeroTrustAlertsProps {
   readonly mtlsHandshakeFailures?: ZeroTrustAlertOptions;
 }
 
-const PROM_DURATION = /^(([0-9]+)y)?(([0-9]+)w)?(([0-9]+)d)?(([0-9]+)h)?(([0-9]+)m)?(([0-9]+)s)?(([0-9]+)ms)?$/;
 const PROM_LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
 
 /**
@@ -90,7 +92,17 @@ export class ZeroTrustAlerts extends Construct {
   public readonly rule: ApiObject;
 
   constructor(scope: Construct, id: string, props: ZeroTrustAlertsProps) {
+    assertConstructArgs(scope, id, 'ZeroTrustAlerts');
     super(scope, id);
+    assertPlainObject(this, 'ZeroTrustAlerts props', props, 'pass { namespaces: [production] } and any alert options');
+    assertArray(this, 'namespaces', props.namespaces, 'pass the ZeroTrustNamespaces whose calls the alerts cover, e.g. namespaces: [production]');
+    assertOptionalString(this, 'ruleNamespace', props.ruleNamespace, 'name the namespace of the PrometheusRule, e.g. ruleNamespace: "monitoring"');
+    if (props.alertLabels !== undefined) assertStringMap(this, 'alertLabels', props.alertLabels);
+    for (const option of ['deniedCalls', 'mtlsHandshakeFailures'] as const) {
+      const o = props[option];
+      assertOptionalPlainObject(this, option, o, `pass the ${option} options as an object, e.g. { threshold: 0.1 }, or omit it`);
+      assertOptionalBoolean(this, `${option}.enabled`, o?.enabled);
+    }
     const namespaces = checkNamespaces(this, props.namespaces);
     const name = props.name ?? 'zero-trust-alerts';
     assertDns1123Label(this, 'PrometheusRule name', name);
@@ -134,7 +146,7 @@ function checkNamespaces(scope: IConstruct, namespaces: ZeroTrustNamespace[]): s
   }
   for (const ns of namespaces) {
     if (!(ns instanceof ZeroTrustNamespace)) {
-      throw zeroTrustError(scope, `${(ns as unknown as IConstruct)?.node?.path ?? String(ns)} is not a ZeroTrustNamespace`, 'pass ZeroTrustNamespace constructs');
+      throw zeroTrustError(scope, `${describeValue(ns)} is not a ZeroTrustNamespace`, 'pass ZeroTrustNamespace constructs');
     }
     if (!ns.toIntent().monitoring) {
       throw zeroTrustError(scope, `namespace "${ns.name}" has no monitoring option, so Prometheus cannot scrape its sidecars (TCP 15020/15090) and the alerts would never fire`,
@@ -163,18 +175,33 @@ function settings(scope: IConstruct, what: string, o: ZeroTrustAlertOptions | un
   if (typeof threshold !== 'number' || !Number.isFinite(threshold) || threshold < 0) {
     throw zeroTrustError(scope, `${what}.threshold ${threshold} is not a non-negative number`, 'give a rate per second, e.g. 0 or 0.1');
   }
-  const window = o?.window ?? '5m';
-  const forDuration = o?.for ?? '5m';
-  for (const [field, value] of [['window', window], ['for', forDuration]]) {
-    if (typeof value !== 'string' || value === '' || value === '0' || !PROM_DURATION.test(value)) {
-      throw zeroTrustError(scope, `${what}.${field} "${value}" is not a Prometheus duration`, 'use a duration such as "5m", "1h" or "30s"');
-    }
-  }
+  const window = promDuration(scope, `${what}.window`, o?.window);
+  const forDuration = promDuration(scope, `${what}.for`, o?.for);
   const severity = o?.severity ?? 'warning';
   if (typeof severity !== 'string' || severity === '') {
     throw zeroTrustError(scope, `${what}.severity is empty`, 'use a severity such as "warning" or "critical"');
   }
   return { threshold, window, forDuration, severity, labels };
+}
+
+const PROM_UNITS: Array<[string, number]> = [['d', 86_400_000], ['h', 3_600_000], ['m', 60_000], ['s', 1000], ['ms', 1]];
+
+/** A cdk8s Duration as a Prometheus duration (`90 s` → `1m30s`); zero, negative or sub-millisecond is refused. */
+function promDuration(scope: IConstruct, field: string, value: Duration | undefined): string {
+  const d = value ?? Duration.minutes(5);
+  let ms = d.toMilliseconds({ integral: false });
+  if (!Number.isInteger(ms) || ms <= 0) {
+    throw zeroTrustError(scope, `${field} ${d.toHumanString()} is not a positive whole number of milliseconds`,
+      'pass a cdk8s Duration such as Duration.minutes(5), Duration.hours(1) or Duration.seconds(30)');
+  }
+  let out = '';
+  for (const [unit, size] of PROM_UNITS) {
+    if (ms >= size) {
+      out += `${Math.floor(ms / size)}${unit}`;
+      ms %= size;
+    }
+  }
+  return out;
 }
 
 function alertRule(alert: string, expr: string, s: AlertSettings, summary: string, description: string): any {

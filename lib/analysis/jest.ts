@@ -1,10 +1,10 @@
 /**
  * Jest matchers for access assertions. Import for its side effect in a test file:
  *
- *   import 'cdk8s-zero-trust/out/analysis/jest';
+ *   import 'cdk8s-zero-trust/jest';
  *   expect(Reachability.fromApp(app)).toAllowExactly([...]);
  *
- * Not exported from the package index: matchers are not a jsii API.
+ * Its own entry point (`exports['./jest']`), not the package index: matchers are not a jsii API.
  */
 import { AccessQuery, PathFilter, Reachability } from './reachability';
 

@@ -2,6 +2,7 @@ import { App, Chart } from 'cdk8s';
 import { buildEstate } from './estate/build';
 import { AnalysisInputError } from './estate/errors';
 import { loadManifests } from './estate/load';
+import { Estate, Workload } from './estate/model';
 import { toDot } from './graph/dot';
 import { toMermaid } from './graph/mermaid';
 import { buildGraph, GraphModel } from './graph/model';
@@ -11,6 +12,10 @@ import { analyzeEstate, Analysis } from './paths/analyze';
 import { blastRadiusOf } from './paths/blast-radius';
 import { diffPaths } from './paths/diff';
 import { pathLines } from './paths/format';
+import { reviewAccess } from './telemetry/review';
+import { suggestLinks } from './telemetry/suggest';
+import { Telemetry } from './telemetry/telemetry';
+import { Review, Suggestion, SuggestOptions } from './telemetry/types';
 import { AccessDiff, AccessPath, AnalysisFinding, BlastRadius, WorkloadSummary } from './types';
 
 /** How manifests are interpreted. */
@@ -31,8 +36,10 @@ export interface ReachabilityOptions {
    */
   readonly rootNamespace?: string;
   /**
-   * Assume kube-dns (`kube-system`, `k8s-app: kube-dns`, UDP/TCP 53) and istiod
-   * (`istio-system`, `app: istiod`, TCP 15012) when the manifests do not define them.
+   * Assume kube-dns (`kube-system`, `k8s-app: kube-dns`, UDP/TCP 53), istiod
+   * (`istio-system`, `app: istiod`, TCP 15012) and the Istio ingress gateway (`istio-system`,
+   * `istio: ingressgateway`, ServiceAccount `istio-ingressgateway-service-account`) when the
+   * manifests do not define them.
    * @default true
    */
   readonly platformWorkloads?: boolean;
@@ -50,6 +57,12 @@ export interface PathFilter {
    * @default true
    */
   readonly external?: boolean;
+  /**
+   * Include paths from the ingress gateway and from representative endpoints (pods a policy
+   * names that the manifests do not hold).
+   * @default true
+   */
+  readonly outside?: boolean;
   /**
    * Only paths from this source (`<namespace>/<workload>`).
    * @default - every source
@@ -80,6 +93,14 @@ export interface AccessQuery {
    * @default '/'
    */
   readonly path?: string;
+  /**
+   * Claims of the request's JWT, e.g. `{ iss: 'https://login.example.com', sub: 'alice',
+   * aud: 'admin-panel', groups: ['engineering'], amr: ['mfa'] }`. The token is validated
+   * against the destination's RequestAuthentications (issuer, audiences); its signature and
+   * lifetime are assumed valid.
+   * @default - the request carries no token, so it has no request principal
+   */
+  readonly jwt?: { [claim: string]: any };
 }
 
 /** The verdict on one connection or HTTP request. */
@@ -119,7 +140,11 @@ export class Reachability {
   /** Analyzes YAML/JSON files and directories (multi-document, read recursively). */
   public static fromFiles(paths: string[], options: ReachabilityOptions = {}): Reachability {
     const loaded = loadManifests(paths);
-    const skipped = loaded.skipped.map(file => ({ kind: 'unsupported' as const, subject: file, message: 'not a Kubernetes manifest (no apiVersion and kind); skipped' }));
+    const skipped = [
+      ...loaded.skipped.map(file => ({ kind: 'unsupported' as const, subject: file, message: 'not a Kubernetes manifest (no apiVersion and kind); skipped' })),
+      ...loaded.special.map(file => ({ kind: 'unsupported' as const, subject: file, message: 'not a regular file (a FIFO, socket or device); skipped, never read' })),
+      ...loaded.notes.map(note => ({ kind: 'warning' as const, subject: note.split(': ')[0], message: note.slice(note.indexOf(': ') + 2) })),
+    ];
     return new Reachability(analyzeEstate(buildEstate(loaded.objects, options, skipped)));
   }
 
@@ -178,18 +203,33 @@ export class Reachability {
     const protocol = toProtocol(query.protocol ?? 'tcp');
     if (!protocol) throw new AnalysisInputError(`unknown protocol '${query.protocol}' (expected tcp, udp or sctp)`);
     const l4 = this.analysis.l4.allowed.get(source.id)?.get(destination.id)?.contains(protocol, query.port) ?? false;
+    if (query.jwt !== undefined && (query.jwt === null || typeof query.jwt !== 'object' || Array.isArray(query.jwt))) {
+      throw new AnalysisInputError(`jwt must be an object of claims, got ${JSON.stringify(query.jwt)}`);
+    }
+    if (query.jwt && !query.method) throw new AnalysisInputError('a token is only read from HTTP requests: give a method (and path) with jwt');
     const http = query.method ? { method: query.method, path: query.path ?? '/' } : undefined;
     const l7 = protocol === 'tcp'
-      ? decideRequest(estate, new PolicyScope(estate), { workload: source, sidecar: source.sidecar }, destination, query.port, http)
+      ? decideRequest(estate, new PolicyScope(estate), { workload: source, sidecar: source.sidecar }, destination, query.port, http, query.jwt)
       : { verdict: 'n/a', reasons: [`Istio authorization does not apply to ${protocol.toUpperCase()}`], caveats: [] as string[] };
+    const servicePort = servicePortNote(estate, destination, protocol, query.port);
     const verdict = !l4 ? 'deny' : l7.verdict === 'unknown' ? 'unknown' : l7.verdict === 'deny' ? 'deny' : 'allow';
     return {
       l4: l4 ? 'allow' : 'deny',
       l7: l7.verdict,
       verdict,
       reasons: [`L4: ${l4 ? 'admitted by NetworkPolicy' : 'refused by NetworkPolicy'}`, ...l7.reasons.map(r => `L7: ${r}`)],
-      caveats: [...l7.caveats],
+      caveats: [...(servicePort ? [servicePort] : []), ...l7.caveats],
     };
+  }
+
+  /** ServiceLinks for observed calls these manifests do not allow yet, as data and as TypeScript. */
+  public suggest(telemetry: Telemetry, options: SuggestOptions = {}): Suggestion {
+    return suggestLinks(this.telemetryView(), telemetry, options);
+  }
+
+  /** Which allowed paths the telemetry used, which it never used, and which observed calls were denied. */
+  public review(telemetry: Telemetry): Review {
+    return reviewAccess(this.telemetryView(), telemetry);
   }
 
   /**
@@ -206,6 +246,10 @@ export class Reachability {
    */
   public toDot(platform?: boolean): string {
     return toDot(this.graph(platform));
+  }
+
+  private telemetryView() {
+    return { estate: this.analysis.estate, paths: this.analysis.paths, check: (q: AccessQuery) => this.check(q) };
   }
 
   private graph(platform?: boolean): GraphModel {
@@ -229,14 +273,30 @@ export class Reachability {
   }
 
   private lines(verdict: string, filter: PathFilter): string[] {
+    const outside = new Set(this.analysis.estate.workloads.filter(w => w.platform || w.representative).map(w => w.id));
     return this.analysis.paths
       .filter(p => p.verdict === verdict)
       .filter(p => filter.platform ?? true ? true : !p.platform)
       .filter(p => filter.external ?? true ? true : !isExternal(p))
+      .filter(p => filter.outside ?? true ? true : !outside.has(p.source))
       .filter(p => !filter.source || p.source === this.workload(filter.source))
       .flatMap(pathLines)
       .sort();
   }
+}
+
+/** `--port` names a Service port, not a pod port: say so and name the pod port it maps to. */
+function servicePortNote(estate: Estate, destination: Workload, protocol: string, port: number): string | undefined {
+  if (destination.ports.some(c => c.port === port && c.protocol === protocol)) return undefined;
+  for (const s of estate.services) {
+    if (s.namespace !== destination.namespace || !s.selector || Object.keys(s.selector).length === 0) continue;
+    if (!Object.entries(s.selector).every(([k, v]) => destination.labels[k] === v)) continue;
+    const sp = s.ports.find(p => p.port === port && p.protocol === protocol);
+    if (!sp) continue;
+    const target = typeof sp.targetPort === 'number' ? sp.targetPort : destination.ports.find(c => c.name === sp.targetPort)?.port;
+    return `port ${port} is the port of Service ${s.namespace}/${s.name}, not a pod port; policies see the pod port it maps to${target ? `: check --port ${target}` : ` (targetPort '${sp.targetPort}' names no container port)`}`;
+  }
+  return undefined;
 }
 
 function isExternal(p: AccessPath): boolean {

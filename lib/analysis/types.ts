@@ -5,13 +5,22 @@
 
 /** One evaluated (source, destination, protocol, port range) with the verdict of each layer. */
 export interface AccessPath {
-  /** `<namespace>/<workload>`, or `external (<cidr>)` for traffic from outside the manifests. */
+  /**
+   * `<namespace>/<workload>`; `external (<cidr>)` for traffic from outside the cluster; a
+   * representative endpoint `<namespace>/[<labels>]` (or `[<namespace labels>]/...`, `*` for any).
+   */
   readonly source: string;
   /** `<namespace>/<workload>`, `internet (0.0.0.0/0)` or `cidr <cidr>[ except <cidr>,...]`. */
   readonly destination: string;
-  /** `tcp`, `udp` or `sctp`. */
+  /**
+   * `tcp`, `udp` or `sctp`.
+   * @pattern ^(tcp|udp|sctp)$
+   */
   readonly protocol: string;
-  /** Destination (container) port: `8080`, a range `9000-9010`, or `any`. */
+  /**
+   * Destination (container) port: `8080`, a range `9000-9010`, or `any`.
+   * @pattern ^(any|[0-9]+(-[0-9]+)?)$
+   */
   readonly port: string;
   /**
    * The container port's name.
@@ -20,11 +29,20 @@ export interface AccessPath {
   readonly portName?: string;
   /** Services exposing this pod port, as `<service>:<service port>`. */
   readonly servicePorts: string[];
-  /** NetworkPolicy verdict: `allow` or `deny`. */
+  /**
+   * NetworkPolicy verdict: `allow` or `deny`.
+   * @pattern ^(allow|deny)$
+   */
   readonly l4: string;
-  /** Istio verdict: `allow`, `deny`, `unknown` or `n/a` (no sidecar, not TCP, or leaving the cluster). */
+  /**
+   * Istio verdict: `allow`, `deny`, `unknown` or `n/a` (no sidecar, not TCP, or leaving the cluster).
+   * @pattern ^(allow|deny|unknown|n/a)$
+   */
   readonly l7: string;
-  /** Combined: `allow` when L4 allows and L7 allows or does not apply; `unknown` when L7 cannot be decided. */
+  /**
+   * Combined: `allow` when L4 allows and L7 allows or does not apply; `unknown` when L7 cannot be decided.
+   * @pattern ^(allow|deny|unknown)$
+   */
   readonly verdict: string;
   /** HTTP request families L7 admits, e.g. `POST /v1/charges`; empty means any traffic on the port. */
   readonly requests: string[];
@@ -40,6 +58,7 @@ export interface AccessPath {
   /**
    * L7 verdict if dry-run AuthorizationPolicies were enforced.
    * @default - dry-run policies would not change the verdict
+   * @pattern ^(allow|deny|unknown|n/a)$
    */
   readonly dryRunL7?: string;
   /**
@@ -65,8 +84,10 @@ export interface WorkloadSummary {
   readonly serviceAccount: string;
   /** Whether its pods get an Istio sidecar (namespace labels and pod overrides). */
   readonly sidecar: boolean;
-  /** True for an assumed platform endpoint (kube-dns, istiod). */
+  /** True for an assumed platform endpoint (kube-dns, istiod, the ingress gateway). */
   readonly platform: boolean;
+  /** True for a representative endpoint: pods a policy names that the manifests do not hold (`<namespace>/[labels]`). */
+  readonly representative: boolean;
   /** Container ports as `<protocol>/<port>[ (<name>)]`. */
   readonly ports: string[];
   /** Some NetworkPolicy isolates its ingress (otherwise every source is admitted at L4). */
@@ -77,7 +98,10 @@ export interface WorkloadSummary {
 
 /** Something the analyzer does not model, had to assume, or found worth a warning. */
 export interface AnalysisFinding {
-  /** `unsupported`, `assumption`, `gap` or `warning`. */
+  /**
+   * `unsupported`, `assumption`, `gap` or `warning`.
+   * @pattern ^(unsupported|assumption|gap|warning)$
+   */
   readonly kind: string;
   /** What it is about: `<Kind> <namespace>/<name>`, a workload id, or a path. */
   readonly subject: string;
@@ -113,12 +137,27 @@ export interface BlastRadius {
 export interface AccessChange {
   /** Readable key: `<source> -> <destination> <protocol>/<port>`. */
   readonly path: string;
-  /** `added`, `removed`, `changed` or `unchanged` for each layer and the combined verdict. */
+  /**
+   * `added`, `removed`, `changed` or `unchanged` for each layer and the combined verdict.
+   * @pattern ^(added|removed|changed|unchanged)$
+   */
   readonly l4: string;
-  /** Change at L7 (`changed` when it stays open but admits other HTTP requests). */
+  /**
+   * Change at L7 (`changed` when it stays open but admits other HTTP requests).
+   * @pattern ^(added|removed|changed|unchanged)$
+   */
   readonly l7: string;
-  /** Change of the combined verdict. */
+  /**
+   * Change of the combined verdict.
+   * @pattern ^(added|removed|changed|unchanged)$
+   */
   readonly combined: string;
+  /**
+   * The change in one word: `added` (denied before, admitted now), `removed`, `widened` (admits
+   * requests it did not before), `narrowed`, or `changed` (both, or neither, e.g. an L4-only change).
+   * @pattern ^(added|removed|widened|narrowed|changed)$
+   */
+  readonly kind: string;
   /**
    * The path in the base manifests.
    * @default - absent: denied at every layer

@@ -1,7 +1,8 @@
 import { Duration, Stack, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct, IConstruct } from 'constructs';
-import { fail, normalizeIssuer, validateRoleName, validateRolePath } from './validation';
+import { fail, normalizeIssuer, requireInstance, requireString, validateRoleName, validateRolePath } from './validation';
+import { assertConstructArgs, assertOptionalBoolean, assertPlainObject } from '../validation';
 
 const GITHUB_ACTIONS_ISSUER = 'token.actions.githubusercontent.com';
 const DEFAULT_AUDIENCE = 'sts.amazonaws.com';
@@ -87,7 +88,13 @@ class GitHubActionsTrust extends CiOidcTrust {
   constructor(private readonly options: GitHubActionsTrustOptions) { super(); }
 
   public _resolve(scope: IConstruct): ResolvedCiTrust {
+    assertPlainObject(scope, 'gitHubActions() options', this.options, 'pass { owner, repository, branch }');
     const { owner, repository, branch, environment, allowAnyBranchUnsafe } = this.options;
+    requireString(scope, 'GitHub owner', owner, 'pass the user or organization name as a string, e.g. owner: "acme"');
+    requireString(scope, 'GitHub repository', repository, 'pass the repository name as a string, e.g. repository: "payments"');
+    if (branch !== undefined) requireString(scope, 'branch', branch, 'pass the branch name as a string, e.g. branch: "main"');
+    if (environment !== undefined) requireString(scope, 'environment', environment, 'pass the environment name as a string, e.g. environment: "production"');
+    assertOptionalBoolean(scope, 'allowAnyBranchUnsafe', allowAnyBranchUnsafe);
     if (!GITHUB_OWNER.test(owner)) {
       fail(scope, `GitHub owner "${owner}" is not valid`, 'use the user or organization name: letters, digits and \'-\' (e.g. "acme")');
     }
@@ -126,6 +133,10 @@ class IssuerTrust extends CiOidcTrust {
   constructor(private readonly options: OidcIssuerTrustOptions) { super(); }
 
   public _resolve(scope: IConstruct): ResolvedCiTrust {
+    assertPlainObject(scope, 'issuer() options', this.options, 'pass { issuer, subject }');
+    for (const field of ['audience', 'subject', 'subjectPatternUnsafe'] as const) {
+      if (this.options[field] !== undefined) requireString(scope, field, this.options[field], `pass ${field} as a string`);
+    }
     const issuer = normalizeIssuer(scope, this.options.issuer);
     const audience = this.options.audience ?? DEFAULT_AUDIENCE;
     if (Token.isUnresolved(audience) || !/^[\x21-\x7E]+$/.test(audience) || /[*?]/.test(audience)) {
@@ -217,7 +228,12 @@ export class CiDeployRole extends Construct implements iam.IPrincipal {
   public readonly principalAccount?: string;
 
   constructor(scope: Construct, id: string, props: CiDeployRoleProps) {
+    assertConstructArgs(scope, id, 'CiDeployRole');
     super(scope, id);
+    assertPlainObject(this, 'CiDeployRole props', props, 'pass { trust: CiOidcTrust.gitHubActions({ owner, repository, branch }) }');
+    requireInstance(this, 'trust', props.trust, CiOidcTrust, 'use CiOidcTrust.gitHubActions({ ... }) or CiOidcTrust.issuer({ ... })');
+    if (props.oidcProviderArn !== undefined) requireString(this, 'oidcProviderArn', props.oidcProviderArn, 'pass the provider ARN as a string, or omit it');
+    if (props.description !== undefined) requireString(this, 'description', props.description, 'pass the description as a string, or omit it');
     const trust = props.trust._resolve(this);
     validateRoleName(this, props.roleName);
     const rolePath = props.rolePath ?? '/';

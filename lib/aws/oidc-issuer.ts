@@ -2,7 +2,8 @@ import { Arn, ArnFormat, Stack, Token } from 'aws-cdk-lib';
 import * as eks from 'aws-cdk-lib/aws-eks';
 import { Construct } from 'constructs';
 import { literalPartition } from './role-arn';
-import { fail, normalizeIssuer } from './validation';
+import { fail, normalizeIssuer, requireString } from './validation';
+import { describeValue } from '../validation';
 
 /**
  * An IAM OIDC provider and the issuer it trusts, as a trust policy needs them.
@@ -52,7 +53,11 @@ export abstract class ClusterOidcIssuer {
 class FromCluster extends ClusterOidcIssuer {
   constructor(private readonly cluster: eks.ICluster) { super(); }
 
-  public _resolve(): ResolvedOidcIssuer {
+  public _resolve(scope: Construct): ResolvedOidcIssuer {
+    if (!this.cluster || typeof this.cluster !== 'object' || !('openIdConnectProvider' in this.cluster)) {
+      fail(scope, `ClusterOidcIssuer.fromCluster() needs an EKS cluster, but got ${describeValue(this.cluster)}`,
+        'pass the aws-eks Cluster (or an imported ICluster with its OIDC provider)');
+    }
     const provider = this.cluster.openIdConnectProvider;
     return { providerArn: provider.openIdConnectProviderArn, issuer: provider.openIdConnectProviderIssuer };
   }
@@ -62,6 +67,7 @@ class FromProviderArn extends ClusterOidcIssuer {
   constructor(private readonly providerArn: string) { super(); }
 
   public _resolve(scope: Construct): ResolvedOidcIssuer {
+    requireString(scope, 'providerArn', this.providerArn, 'pass the IAM OIDC provider ARN as a string');
     if (Token.isUnresolved(this.providerArn)) {
       // The issuer is everything after ":oidc-provider/" (path included), cut by CloudFormation.
       return { providerArn: this.providerArn, issuer: Arn.extractResourceName(this.providerArn, 'oidc-provider') };

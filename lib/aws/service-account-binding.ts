@@ -1,7 +1,7 @@
 import { Duration } from 'aws-cdk-lib';
 import * as eks from 'aws-cdk-lib/aws-eks';
 import * as kplus from 'cdk8s-plus-28';
-import { fail } from './validation';
+import { fail, requireInstance } from './validation';
 
 /**
  * The cdk8s side of a workload identity: the Kubernetes ServiceAccount a role is bound to.
@@ -25,6 +25,8 @@ export class ServiceAccountBinding {
    * its chart's; one of them must be set.
    */
   public static fromServiceAccount(serviceAccount: kplus.ServiceAccount): IServiceAccountBinding {
+    requireInstance(serviceAccount, 'serviceAccount', serviceAccount, kplus.ServiceAccount, 'pass a cdk8s-plus-28 ServiceAccount',
+      'a cdk8s-plus-28 ServiceAccount');
     const namespace = serviceAccount.metadata.namespace;
     if (namespace === undefined) {
       fail(serviceAccount, `ServiceAccount "${serviceAccount.name}" has no namespace, so no IAM trust can be pinned to it`,

@@ -1,6 +1,6 @@
 import { Duration, Token } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
-import { ZeroTrustError } from '../errors';
+import { fail, requireInstance, requireString } from '../validation';
 
 /**
  * Input checks shared by the AWS identity constructs. Each check throws a ZeroTrustError:
@@ -10,13 +10,12 @@ import { ZeroTrustError } from '../errors';
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 
-/** Throws `[path] problem. Fix: fix.` (the core's error format). */
-export function fail(scope: IConstruct, problem: string, fix: string): never {
-  throw new ZeroTrustError(scope, problem, fix);
-}
+// The generic checks live in the core (no aws-cdk-lib there); the AWS constructs use them too.
+export { fail, requireInstance, requireString } from '../validation';
 
 /** A value that ends up in a trust condition or YAML must be a literal, not a CDK token. */
 export function requireLiteral(scope: IConstruct, what: string, value: string): void {
+  requireString(scope, what, value, `pass the ${what} as a string`);
   if (Token.isUnresolved(value)) {
     fail(scope, `${what} is an unresolved token (${value}), but it is pinned in a trust condition`, 'pass the literal value');
   }
@@ -42,6 +41,7 @@ export function validateServiceAccountName(scope: IConstruct, name: string): voi
 
 /** IAM role names: 1-64 characters of [A-Za-z0-9+=,.@_-]. */
 export function validateRoleName(scope: IConstruct, roleName: string | undefined): void {
+  if (roleName !== undefined) requireString(scope, 'roleName', roleName, 'pass the IAM role name as a string, or omit it');
   if (roleName === undefined || Token.isUnresolved(roleName)) return;
   if (!/^[\w+=,.@-]{1,64}$/.test(roleName)) {
     fail(scope, `roleName "${roleName}" is not a valid IAM role name`, 'use 1 to 64 letters, digits or + = , . @ _ -');
@@ -58,6 +58,7 @@ export function validateRolePath(scope: IConstruct, path: string): void {
 
 /** IAM accepts a role's maximum session duration from 1 hour to 12 hours. */
 export function validateMaxSessionDuration(scope: IConstruct, duration: Duration): number {
+  requireInstance(scope, 'maxSessionDuration', duration, Duration, 'pass a Duration, e.g. Duration.hours(1)');
   if (duration.isUnresolved()) {
     fail(scope, 'maxSessionDuration is an unresolved token', 'pass a literal duration, e.g. Duration.hours(1)');
   }

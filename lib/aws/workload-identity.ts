@@ -6,9 +6,10 @@ import { ClusterOidcIssuer } from './oidc-issuer';
 import { literalRoleArn } from './role-arn';
 import { IServiceAccountBinding, ServiceAccountBindingOptions } from './service-account-binding';
 import {
-  fail, validateMaxSessionDuration, validateNamespace, validateRoleName, validateRolePath,
+  fail, requireInstance, requireString, validateMaxSessionDuration, validateNamespace, validateRoleName, validateRolePath,
   validateSeconds, validateServiceAccountName,
 } from './validation';
+import { assertConstructArgs, assertOptionalBoolean, assertPlainObject, describeValue } from '../validation';
 
 /** The audience IRSA tokens carry, and the only one the trust accepts. */
 const STS_AUDIENCE = 'sts.amazonaws.com';
@@ -67,6 +68,8 @@ class IrsaMode extends WorkloadIdentityMode {
   constructor(private readonly issuer: ClusterOidcIssuer) { super(); }
 
   public _principal(scope: Construct, namespace: string, serviceAccountName: string): iam.IPrincipal {
+    requireInstance(scope, 'the IRSA issuer', this.issuer, ClusterOidcIssuer,
+      'build it with ClusterOidcIssuer.fromCluster(cluster), fromProviderArn(arn) or fromIssuerUrl(url)');
     const { providerArn, issuer } = this.issuer._resolve(scope);
     const equals = {
       [`${issuer}:aud`]: STS_AUDIENCE,
@@ -85,6 +88,10 @@ class PodIdentityMode extends WorkloadIdentityMode {
   constructor(private readonly options: PodIdentityOptions) { super(); }
 
   public _principal(scope: Construct, namespace: string, serviceAccountName: string): iam.IPrincipal {
+    if (typeof (this.options as PodIdentityOptions | undefined)?.cluster?.clusterName !== 'string') {
+      fail(scope, `podIdentity() options must name an EKS cluster, but cluster is ${describeValue((this.options as PodIdentityOptions | undefined)?.cluster)}`,
+        'pass WorkloadIdentityMode.podIdentity({ cluster })');
+    }
     if (this.options.cluster instanceof eks.FargateCluster) {
       fail(scope, `EKS Pod Identity does not run on Fargate, and cluster ${this.options.cluster.node.path} is a FargateCluster`,
         'use WorkloadIdentityMode.irsa(ClusterOidcIssuer.fromCluster(cluster))');
@@ -181,7 +188,12 @@ export class WorkloadIdentity extends Construct implements iam.IPrincipal {
   private readonly rolePath: string;
 
   constructor(scope: Construct, id: string, props: WorkloadIdentityProps) {
+    assertConstructArgs(scope, id, 'WorkloadIdentity');
     super(scope, id);
+    assertPlainObject(this, 'WorkloadIdentity props', props, 'pass { namespace, serviceAccountName, mode }');
+    requireInstance(this, 'mode', props.mode, WorkloadIdentityMode,
+      'use WorkloadIdentityMode.irsa(ClusterOidcIssuer.fromCluster(cluster)) or WorkloadIdentityMode.podIdentity({ cluster })');
+    if (props.description !== undefined) requireString(this, 'description', props.description, 'pass the description as a string, or omit it');
     validateNamespace(this, props.namespace);
     validateServiceAccountName(this, props.serviceAccountName);
     validateRoleName(this, props.roleName);
@@ -234,6 +246,14 @@ export class WorkloadIdentity extends Construct implements iam.IPrincipal {
    * `chartAppliedBy` says CloudFormation applies the chart and resolves it.
    */
   public bindServiceAccount(binding: IServiceAccountBinding, options: ServiceAccountBindingOptions = {}): void {
+    const b = binding as Partial<IServiceAccountBinding> | undefined;
+    if (!b || typeof b.namespace !== 'string' || typeof b.serviceAccountName !== 'string' || typeof b.addServiceAccountAnnotation !== 'function') {
+      fail(this, `cannot bind ${describeValue(binding)}: it is not a ServiceAccount binding`,
+        'pass a ZeroTrustWorkload, or ServiceAccountBinding.fromServiceAccount(serviceAccount)');
+    }
+    assertPlainObject(this, 'bindServiceAccount() options', options, 'pass an object of options, or omit it');
+    if (options.tokenExpiration !== undefined) requireInstance(this, 'tokenExpiration', options.tokenExpiration, Duration, 'pass a Duration, e.g. Duration.hours(1)');
+    assertOptionalBoolean(this, 'stsRegionalEndpoints', options.stsRegionalEndpoints);
     if (binding.namespace !== this.namespace || binding.serviceAccountName !== this.serviceAccountName) {
       fail(this, `cannot bind ServiceAccount ${binding.namespace}/${binding.serviceAccountName}: this role trusts only ${this.namespace}/${this.serviceAccountName}`,
         'create one WorkloadIdentity per ServiceAccount');

@@ -1,7 +1,5 @@
-// Address arithmetic is bit arithmetic: masks, shifts and ORs on BigInts.
-/* eslint-disable no-bitwise */
-import { isIPv4, isIPv6 } from 'net';
 import { IConstruct } from 'constructs';
+import { IPv4, IPv6 } from 'ipaddr.js';
 import { zeroTrustError } from '../errors';
 import { compareStrings } from '../model/order';
 
@@ -50,22 +48,38 @@ export function tryParseCidr(text: string): ParsedCidr | undefined {
   if (slash < 0 || text.indexOf('/', slash + 1) >= 0) return undefined;
   const address = text.slice(0, slash);
   const prefixText = text.slice(slash + 1);
-  if (!/^(0|[1-9][0-9]{0,2})$/.test(prefixText)) return undefined;
-  const prefix = Number(prefixText);
-  const family = isIPv4(address) ? 4 : isIPv6(address) && !address.includes('%') ? 6 : undefined;
-  if (!family) return undefined;
-  const bits = family === 4 ? 32 : 128;
-  if (prefix > bits) return undefined;
-  const value = family === 4 ? ipv4ToBigInt(address) : ipv6ToBigInt(address);
-  const network = value & maskOf(bits, prefix);
-  return { family, network, prefix, text: `${formatAddress(family, network)}/${prefix}` };
+  // ipaddr.js also reads octal, hex and short IPv4 forms and IPv6 zones; a policy takes only the plain notations.
+  if (!/^(0|[1-9][0-9]{0,2})$/.test(prefixText) || address.includes('%')) return undefined;
+  if (IPv4.isValidFourPartDecimal(address)) {
+    if (!IPv4.isValidCIDR(text)) return undefined;
+    const network = IPv4.networkAddressFromCIDR(text);
+    return { family: 4, network: toBigInt(network.toByteArray()), prefix: Number(prefixText), text: `${network.toString()}/${prefixText}` };
+  }
+  const hex = ipv6Hex(address);
+  if (hex === undefined || !IPv6.isValidCIDR(`${hex}/${prefixText}`)) return undefined;
+  const network = IPv6.networkAddressFromCIDR(`${hex}/${prefixText}`);
+  return { family: 6, network: toBigInt(network.toByteArray()), prefix: Number(prefixText), text: `${network.toRFC5952String()}/${prefixText}` };
+}
+
+/**
+ * IPv6 text with an embedded IPv4 tail (`::ffff:192.0.2.1`) rewritten as two hextets: ipaddr.js
+ * reads `::192.0.2.1` as `::ffff:192.0.2.1`, another address, so the tail is converted here.
+ */
+function ipv6Hex(address: string): string | undefined {
+  const tail = address.lastIndexOf(':');
+  if (tail < 0 || !address.includes('.')) return tail < 0 ? undefined : address;
+  const quad = address.slice(tail + 1);
+  if (!IPv4.isValidFourPartDecimal(quad)) return undefined;
+  const [a, b, c, d] = IPv4.parse(quad).octets;
+  return `${address.slice(0, tail + 1)}${(a * 256 + b).toString(16)}:${(c * 256 + d).toString(16)}`;
 }
 
 /** True when `inner` lies inside `outer` and is strictly smaller. */
 export function isStrictSubnet(inner: ParsedCidr, outer: ParsedCidr): boolean {
   if (inner.family !== outer.family || inner.prefix <= outer.prefix) return false;
-  const bits = outer.family === 4 ? 32 : 128;
-  return (inner.network & maskOf(bits, outer.prefix)) === outer.network;
+  const parse = (cidr: string) => (inner.family === 4 ? IPv4.parseCIDR(cidr) : IPv6.parseCIDR(cidr));
+  const [innerNetwork] = parse(inner.text);
+  return innerNetwork.match(parse(outer.text));
 }
 
 /** Sort order of CIDR text: by family, then network, then prefix (so output is stable and readable). */
@@ -75,44 +89,7 @@ export function compareCidrs(a: ParsedCidr, b: ParsedCidr): number {
   return a.prefix - b.prefix || compareStrings(a.text, b.text);
 }
 
-function maskOf(bits: number, prefix: number): bigint {
-  const all = (1n << BigInt(bits)) - 1n;
-  return prefix === 0 ? 0n : (all >> BigInt(bits - prefix)) << BigInt(bits - prefix);
-}
-
-function ipv4ToBigInt(address: string): bigint {
-  return address.split('.').reduce((acc, part) => (acc << 8n) | BigInt(Number(part)), 0n);
-}
-
-function ipv6ToBigInt(address: string): bigint {
-  let text = address;
-  // An embedded IPv4 tail (::ffff:192.0.2.1) becomes two hextets.
-  const v4 = /(\d+\.\d+\.\d+\.\d+)$/.exec(text);
-  if (v4) {
-    const n = ipv4ToBigInt(v4[1]);
-    text = `${text.slice(0, v4.index)}${(n >> 16n).toString(16)}:${(n & 0xffffn).toString(16)}`;
-  }
-  const [head, tail] = text.includes('::') ? text.split('::') : [text, undefined];
-  const headParts = head ? head.split(':') : [];
-  const tailParts = tail ? tail.split(':') : [];
-  const zeros = tail === undefined ? [] : new Array(8 - headParts.length - tailParts.length).fill('0');
-  return [...headParts, ...zeros, ...tailParts].reduce((acc, h) => (acc << 16n) | BigInt(parseInt(h, 16)), 0n);
-}
-
-/** IPv4 dotted quad, or IPv6 in RFC 5952 form (lower case, longest zero run compressed). */
-function formatAddress(family: 4 | 6, value: bigint): string {
-  if (family === 4) return [24n, 16n, 8n, 0n].map(s => String((value >> s) & 0xffn)).join('.');
-  const hextets = [...Array(8).keys()].map(i => Number((value >> BigInt(112 - 16 * i)) & 0xffffn));
-  let bestStart = -1;
-  let bestLen = 0;
-  for (let i = 0; i < 8;) {
-    if (hextets[i] !== 0) { i++; continue; }
-    let j = i;
-    while (j < 8 && hextets[j] === 0) j++;
-    if (j - i > bestLen && j - i >= 2) { bestStart = i; bestLen = j - i; }
-    i = j;
-  }
-  const hex = hextets.map(h => h.toString(16));
-  if (bestStart < 0) return hex.join(':');
-  return `${hex.slice(0, bestStart).join(':')}::${hex.slice(bestStart + bestLen).join(':')}`;
+/** The address bytes as one number, for ordering (and range sums) across the whole family. */
+function toBigInt(bytes: number[]): bigint {
+  return bytes.reduce((acc, byte) => acc * 256n + BigInt(byte), 0n);
 }

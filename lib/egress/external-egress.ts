@@ -1,11 +1,13 @@
 import { Construct, IConstruct } from 'constructs';
-import { compareCidrs, isStrictSubnet, parseCidr } from './cidr';
+import { compareCidrs, isStrictSubnet, parseCidr, ParsedCidr } from './cidr';
+import { coveredFamilies, RangeWithExcepts } from './coverage';
 import { ExternalPort, externalPortIntents } from './external-port';
 import { assertExternalHostname } from './hostname';
 import { zeroTrustError } from '../errors';
 import { workloadIntent } from '../link/service-link';
 import { AddressRangeIntent, ExternalEgressIntent, ExternalPortIntent, ExternalProtocol, ExternalTargetKind } from '../model/edge-intent';
 import { ZeroTrustRegistry } from '../model/registry';
+import { assertArray, assertConstructArgs, assertOptionalArray, assertOptionalBoolean, assertPlainObject, assertString } from '../validation';
 import { IZeroTrustWorkload, requireOwnedWorkload } from '../workload/workload';
 
 /** Options shared by every egress declaration. */
@@ -54,7 +56,11 @@ abstract class ExternalEgressBase extends Construct {
 
   protected constructor(scope: Construct, id: string, props: ExternalEgressBaseProps, target: string,
     checkTarget: (self: IConstruct) => void) {
+    assertConstructArgs(scope, id, 'egress');
     super(scope, id);
+    assertPlainObject(this, 'egress props', props, 'pass { from, ports, ... } (see AddressEgressProps / HostEgressProps)');
+    assertArray(this, 'ports', props.ports, 'list the ports the workload calls, e.g. ports: [ExternalPort.https(443)]');
+    assertOptionalBoolean(this, 'allowAnyAddressUnsafe', props.allowAnyAddressUnsafe);
     checkTarget(this);
     this.from = checkClient(this, props.from);
     this.portIntents = externalPortIntents(this, target, props.ports);
@@ -79,10 +85,15 @@ export class AddressEgress extends ExternalEgressBase {
   public readonly except: string[];
 
   constructor(scope: Construct, id: string, props: AddressEgressProps) {
-    super(scope, id, props, `"${props.cidr}"`, () => undefined);
+    super(scope, id, props, `"${(props as AddressEgressProps | undefined)?.cidr}"`, self => {
+      assertString(self, 'cidr', props.cidr, 'pass the network as a string, e.g. cidr: "203.0.113.0/24"');
+      assertOptionalArray(self, 'except', props.except, 'list the excluded sub-ranges, e.g. except: ["203.0.113.128/25"]');
+    });
     const range = checkRange(this, props.cidr, props.except ?? [], props.allowAnyAddressUnsafe === true);
     this.cidr = range.cidr;
     this.except = range.except;
+    if (props.allowAnyAddressUnsafe !== true) GUARDED.set(this, [{ cidr: range.parsed, except: range.parsedExcept }]);
+    checkUnionCoverage(this);
     ZeroTrustRegistry.of(this).addEdge(this);
   }
 
@@ -122,7 +133,10 @@ export class HostEgress extends ExternalEgressBase {
   public readonly addresses: string[];
 
   constructor(scope: Construct, id: string, props: HostEgressProps) {
-    super(scope, id, props, `"${props.host}"`, self => assertExternalHostname(self, props.host));
+    super(scope, id, props, `"${(props as HostEgressProps | undefined)?.host}"`, self => {
+      assertExternalHostname(self, props.host);
+      assertArray(self, 'addresses', props.addresses, `list the CIDRs "${props.host}" resolves into, e.g. addresses: ["203.0.113.0/24"]`);
+    });
     this.host = props.host.replace(/\.$/, '');
     const udp = this.portIntents.find(p => p.protocol === ExternalProtocol.UDP);
     if (udp) {
@@ -136,6 +150,8 @@ export class HostEgress extends ExternalEgressBase {
     const opt = { allowAnyAddress: props.allowAnyAddressUnsafe === true, optInName: 'allowAnyAddressUnsafe' };
     const ranges = props.addresses.map(a => parseCidr(this, 'address', a, opt)).sort(compareCidrs);
     this.addresses = [...new Set(ranges.map(r => r.text))];
+    if (props.allowAnyAddressUnsafe !== true) GUARDED.set(this, ranges.map(cidr => ({ cidr, except: [] })));
+    checkUnionCoverage(this);
     ZeroTrustRegistry.of(this).addEdge(this);
     checkSharedRegistration(this, this.portIntents);
   }
@@ -198,8 +214,49 @@ function checkClient(scope: IConstruct, from: IZeroTrustWorkload): IZeroTrustWor
     'declare the workload with zeroTrustNamespace.addWorkload() or adopt()');
 }
 
+/** The ranges each declaration opens at L4, for the union check; none when it opted in by name. */
+const GUARDED = new WeakMap<ExternalEgressBase, RangeWithExcepts[]>();
+
+function guardedRangesOf(egress: ExternalEgressBase): RangeWithExcepts[] {
+  return GUARDED.get(egress) ?? [];
+}
+
+/**
+ * Refuses declarations whose ranges, together with the workload's other declarations on
+ * the same port, open a whole address family without `allowAnyAddressUnsafe`: splitting
+ * `0.0.0.0/0` into halves, or spelling it `::ffff:0:0/96`, must not bypass the opt-in.
+ * Declarations that opted in are left out of the union; they asked for it by name.
+ */
+function checkUnionCoverage(egress: ExternalEgressBase): void {
+  const byWorkload = BY_WORKLOAD.get(ZeroTrustRegistry.of(egress)) ?? new Map<string, ExternalEgressBase[]>();
+  BY_WORKLOAD.set(ZeroTrustRegistry.of(egress), byWorkload);
+  const key = `${egress.from.namespace}/${egress.from.name}`;
+  const earlier = byWorkload.get(key) ?? [];
+  const siblings = [...earlier, egress];
+  const l4 = (p: ExternalPortIntent) => `${p.transport}/${p.port}`;
+  for (const port of [...new Set(egress.toIntent().ports.map(l4))]) {
+    const sharing = siblings.filter(e => guardedRangesOf(e).length > 0 && e.toIntent().ports.some(p => l4(p) === port));
+    const covered = coveredFamilies(sharing.flatMap(e => guardedRangesOf(e)));
+    if (covered.length === 0) continue;
+    const listed = sharing.map(e => `${guardedRangesOf(e).map(describeRange).join(', ')} at ${e.node.path}`).join('; ');
+    throw zeroTrustError(egress, `the address ranges ${key} may reach on ${port} add up to every ${covered.join(' and every ')} address (${listed})`,
+      'name the provider\'s ranges instead, or set allowAnyAddressUnsafe: true on the declaration if you really mean the whole internet');
+  }
+  // Recorded only once accepted, so a refused declaration leaves nothing behind.
+  byWorkload.set(key, siblings);
+}
+
+/** Accepted egress declarations per app and workload, so the union check stays linear in a workload's own declarations. */
+const BY_WORKLOAD = new WeakMap<ZeroTrustRegistry, Map<string, ExternalEgressBase[]>>();
+
+function describeRange(r: RangeWithExcepts): string {
+  return r.except.length === 0 ? r.cidr.text : `${r.cidr.text} except ${r.except.map(e => e.text).join(', ')}`;
+}
+
 /** Canonical range with checked `except` entries (each strictly inside the range, sorted). */
-function checkRange(scope: IConstruct, cidr: string, except: string[], allowAnyAddress: boolean): AddressRangeIntent {
+function checkRange(
+  scope: IConstruct, cidr: string, except: string[], allowAnyAddress: boolean,
+): AddressRangeIntent & { parsed: ParsedCidr; parsedExcept: ParsedCidr[] } {
   const opt = { allowAnyAddress, optInName: 'allowAnyAddressUnsafe' };
   const outer = parseCidr(scope, 'CIDR', cidr, opt);
   const inner = except.map(e => parseCidr(scope, 'except entry', e, { allowAnyAddress: false, optInName: 'allowAnyAddressUnsafe' }));
@@ -209,5 +266,6 @@ function checkRange(scope: IConstruct, cidr: string, except: string[], allowAnyA
         `list only sub-ranges of "${outer.text}" in "except" (NetworkPolicy rejects others)`);
     }
   }
-  return { cidr: outer.text, except: [...new Map(inner.sort(compareCidrs).map(e => [e.text, e])).keys()] };
+  const unique = [...new Map(inner.sort(compareCidrs).map(e => [e.text, e])).values()];
+  return { cidr: outer.text, except: unique.map(e => e.text), parsed: outer, parsedExcept: unique };
 }

@@ -2,7 +2,7 @@ import { IConstruct } from 'constructs';
 import { zeroTrustError } from '../errors';
 import { ExternalPortIntent, ExternalProtocol } from '../model/edge-intent';
 import { TransportProtocol } from '../model/intent';
-import { assertPortNumber } from '../validation';
+import { assertPortNumber, describeValue } from '../validation';
 
 /**
  * A port on an outside host or address range.
@@ -62,7 +62,7 @@ export function externalPortIntents(scope: IConstruct, target: string, ports: Ex
   const byKey = new Map<string, ExternalPortIntent>();
   for (const p of ports) {
     if (!(p instanceof ExternalPort)) {
-      throw zeroTrustError(scope, `egress to ${target} has a port that is not an ExternalPort (${JSON.stringify(p)})`,
+      throw zeroTrustError(scope, `egress to ${target} has a port that is not an ExternalPort (${describeValue(p)})`,
         'build ports with ExternalPort.https(443), ExternalPort.tcp(5432) and so on');
     }
     assertPortNumber(scope, `egress port of ${target}`, p.port);

@@ -8,6 +8,7 @@ import { workloadIntent } from '../link/service-link';
 import { AddressIngressIntent } from '../model/edge-intent';
 import { compareStrings } from '../model/order';
 import { ZeroTrustRegistry } from '../model/registry';
+import { assertConstructArgs, assertPlainObject } from '../validation';
 import { IZeroTrustWorkload, requireOwnedWorkload } from '../workload/workload';
 
 /** Properties of an AddressIngress. */
@@ -58,7 +59,9 @@ export class AddressIngress extends Construct {
   private readonly ports: LinkPort[];
 
   constructor(scope: Construct, id: string, props: AddressIngressProps) {
+    assertConstructArgs(scope, id, 'AddressIngress');
     super(scope, id);
+    assertPlainObject(this, 'AddressIngress props', props, 'pass { to, cidr, ports }');
     this.allowAnyAddressUnsafe = props.allowAnyAddressUnsafe === true;
     const parsed = checkRange(this, props.cidr, props.except ?? [], this.allowAnyAddressUnsafe);
     PARSED.set(this, parsed);
@@ -74,7 +77,7 @@ export class AddressIngress extends Construct {
     this.ports = [...props.ports];
     ZeroTrustRegistry.of(this).addEdge(this);
     validateWith(this, () => {
-      this.toIntent();
+      ZeroTrustRegistry.of(this).resolved(this, () => this.toIntent());
       checkNotEveryAddress(this);
     });
   }

@@ -1,4 +1,4 @@
-import { Construct, IConstruct } from 'constructs';
+import { Construct } from 'constructs';
 import { checkHttpMatch, HttpMatch } from './http-match';
 import { LinkPort } from './link-port';
 import { checkLinkPortShape, portKey, resolveLinkPorts } from './resolve-ports';
@@ -6,7 +6,8 @@ import { validateWith, zeroTrustError } from '../errors';
 import { LinkIntent, TransportProtocol, WorkloadIntent } from '../model/intent';
 import { compareStrings } from '../model/order';
 import { ZeroTrustRegistry } from '../model/registry';
-import { IZeroTrustWorkload } from '../workload/workload';
+import { assertArray, assertConstructArgs, assertPlainObject } from '../validation';
+import { checkLinkEnd, IZeroTrustWorkload } from '../workload/workload';
 
 /** Istio authorization has no port ranges, so a range is listed port by port up to this size. */
 export const MAX_TCP_RANGE_SIZE = 100;
@@ -46,25 +47,30 @@ export class ServiceLink extends Construct {
   public readonly http?: HttpMatch;
 
   constructor(scope: Construct, id: string, props: ServiceLinkProps) {
+    assertConstructArgs(scope, id, 'ServiceLink');
     super(scope, id);
-    this.from = checkEnd(this, 'from', props.from);
-    this.to = checkEnd(this, 'to', props.to);
+    assertPlainObject(this, 'ServiceLink props', props, 'pass { from, to, ports }');
+    this.from = checkLinkEnd(this, 'from', props.from);
+    this.to = checkLinkEnd(this, 'to', props.to);
     if (!this.from.managed && !this.to.managed) {
       throw zeroTrustError(this, `neither ${describe(this.from)} nor ${describe(this.to)} is in a zero-trust namespace of this app, so the link would emit nothing`,
         'declare at least one end with zeroTrustNamespace.addWorkload() or adopt()');
     }
-    if (!Array.isArray(props.ports) || props.ports.length === 0) {
+    assertArray(this, 'ports', props.ports, 'list the ports the client calls, e.g. ports: [LinkPort.tcp(8080)]');
+    if (props.ports.length === 0) {
       throw zeroTrustError(this, `link ${describe(this.from)} -> ${describe(this.to)} has no ports, which would admit every port`,
         'list the ports the client calls, e.g. ports: [LinkPort.tcp(8080)]');
     }
     props.ports.forEach(p => checkLinkPortShape(this, p));
     this.ports = [...props.ports];
     if (props.http !== undefined) {
+      assertPlainObject(this, 'http', props.http, 'pass { methods: ["GET"], paths: ["/orders/*"] }, or omit http');
       checkHttpMatch(this, props.http);
       this.http = { methods: props.http.methods && [...props.http.methods], paths: props.http.paths && [...props.http.paths] };
     }
     ZeroTrustRegistry.of(this).addLink(this);
-    validateWith(this, () => this.toIntent());
+    // Resolved once per synthesis: the namespaces' renderers read the same result.
+    validateWith(this, () => ZeroTrustRegistry.of(this).resolved(this, () => this.toIntent()));
   }
 
   /** Identity of the declaration: two links with the same key are duplicates. */
@@ -118,15 +124,4 @@ export function workloadIntent(w: IZeroTrustWorkload): WorkloadIntent {
 
 function describe(w: IZeroTrustWorkload): string {
   return `${w.namespace}/${w.name}`;
-}
-
-function checkEnd(scope: IConstruct, which: string, end: IZeroTrustWorkload): IZeroTrustWorkload {
-  const looksLikeWorkload = end && typeof end.principal === 'string' && typeof end.namespace === 'string'
-    && typeof end.managed === 'boolean' && end.podLabels && Object.keys(end.podLabels).length > 0;
-  if (!looksLikeWorkload) {
-    const what = (end as unknown as IConstruct)?.node?.path ?? String(end);
-    throw zeroTrustError(scope, `"${which}" (${what}) is not a workload of a zero-trust namespace and has no explicit attributes`,
-      'adopt it with zeroTrustNamespace.adopt(deployment), declare it with addWorkload(), or reference it with ZeroTrustWorkload.fromAttributes()');
-  }
-  return end;
 }

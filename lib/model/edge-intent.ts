@@ -3,7 +3,8 @@
  * workloads leaving the cluster. Like the core intent, it is resolved and validated;
  * renderers turn it into objects.
  */
-import { HttpIntent, PortIntent, TransportProtocol, WorkloadIntent } from './intent';
+import { PortIntent, TransportProtocol, WorkloadIntent } from './intent';
+import { HttpMatch } from '../link/http-match';
 
 /** How the mesh should treat traffic to an outside port (Istio ServiceEntry port protocol). */
 export enum ExternalProtocol {
@@ -137,7 +138,7 @@ export interface EntryPointIntent {
    * Methods and paths people may use.
    * @default - any request on those ports
    */
-  readonly http?: HttpIntent;
+  readonly http?: HttpMatch;
   /**
    * Gateway + VirtualService publishing the app.
    * @default - routing is managed elsewhere
@@ -164,7 +165,7 @@ export interface PublicRouteIntent {
    * Methods and paths the public may use.
    * @default - any request on those ports
    */
-  readonly http?: HttpIntent;
+  readonly http?: HttpMatch;
   /**
    * Gateway + VirtualService publishing the app.
    * @default - routing is managed elsewhere

@@ -4,6 +4,7 @@
  * Constructs record intent; renderers (one per enforcement layer) read it and emit
  * objects. A new layer (another mesh, a CNI's own policy) only needs a new renderer.
  */
+import { HttpMatch } from '../link/http-match';
 
 /** Transport protocol of a port. */
 export enum TransportProtocol {
@@ -28,6 +29,20 @@ export enum ZeroTrustMode {
   AUDIT = 'audit',
 }
 
+/**
+ * Which Istio data plane carries a namespace's traffic. The declarations are the same in
+ * both; only the objects that enforce them differ.
+ */
+export enum DataPlane {
+  /** An Envoy sidecar in every pod enforces L4 and L7 (the namespace is labelled for injection). */
+  SIDECAR = 'sidecar',
+  /**
+   * Istio ambient: the node's ztunnel enforces mTLS and L4 authorization, a waypoint proxy
+   * enforces L7 rules, and pod-to-pod traffic is tunnelled over HBONE (TCP 15008).
+   */
+  AMBIENT = 'ambient',
+}
+
 /** A pod port, resolved to a number (and a range end, if any). */
 export interface PortIntent {
   /** Pod (container) port number. */
@@ -39,20 +54,6 @@ export interface PortIntent {
   readonly endPort?: number;
   /** Transport protocol. */
   readonly protocol: TransportProtocol;
-}
-
-/** HTTP constraints of a link, in Istio's match syntax. */
-export interface HttpIntent {
-  /**
-   * Upper-case HTTP methods.
-   * @default - any method
-   */
-  readonly methods?: string[];
-  /**
-   * Paths: exact (`/v1/charges`), prefix (`/orders/*`) or suffix (`*.json`).
-   * @default - any path
-   */
-  readonly paths?: string[];
 }
 
 /** Where a pod-selecting peer lives and how it is selected. */
@@ -90,7 +91,7 @@ export interface LinkIntent {
    * HTTP constraints.
    * @default - any request on those ports
    */
-  readonly http?: HttpIntent;
+  readonly http?: HttpMatch;
 }
 
 /** Where a cluster service that every pod needs runs. */
@@ -111,6 +112,8 @@ export interface NamespaceIntent {
   readonly trustDomain: string;
   /** Enforcement mode. */
   readonly mode: ZeroTrustMode;
+  /** The Istio data plane of the namespace's pods. */
+  readonly dataPlane: DataPlane;
   /** Cluster DNS that every pod may query. */
   readonly dns: PlatformEndpointIntent;
   /** The mesh control plane that every sidecar must reach. */

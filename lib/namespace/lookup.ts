@@ -8,6 +8,8 @@ export interface NamespaceIdentity {
   readonly name: string;
   readonly trustDomain: string;
   readonly mode?: ZeroTrustMode;
+  /** Pod Security level the namespace enforces ("privileged", "baseline" or "restricted"). */
+  readonly podSecurity?: string;
 }
 
 /** Marks a construct as a zero-trust namespace, so constructs inside it can find it. */

@@ -1,8 +1,14 @@
 /** Pod Security Standard a namespace enforces. */
 export enum PodSecurityLevel {
-  /** Hardened pods only. Needs the Istio CNI node agent, since the istio-init container needs NET_ADMIN. */
+  /**
+   * Hardened pods only. Sidecar mode needs the Istio CNI plugin, since the istio-init
+   * container needs NET_ADMIN and NET_RAW. Adopted pods are made to pass it, or refused.
+   */
   RESTRICTED = 'restricted',
-  /** Prevents known privilege escalations. */
+  /**
+   * Prevents known privilege escalations. Also forbids NET_ADMIN and NET_RAW, so sidecar
+   * mode needs the Istio CNI plugin here too.
+   */
   BASELINE = 'baseline',
   /** No restriction. */
   PRIVILEGED = 'privileged',

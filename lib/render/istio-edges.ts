@@ -4,6 +4,8 @@
  * routes, address-range rules and their plaintext ports, ServiceEntries, and the registry-only Sidecar.
  */
 import { Construct } from 'constructs';
+import { getOrCreate, lazyFrom, perContext } from './lazy';
+import { IRenderLayer } from './renderer';
 import { claimKey } from '../access/oidc';
 import {
   Gateway,
@@ -28,7 +30,7 @@ import {
   AddressIngressIntent, EntryPointIntent, EntryRouteIntent, ExternalEgressIntent, ExternalPortIntent, ExternalProtocol, ExternalTargetKind,
   GatewayIntent, PublicRouteIntent,
 } from '../model/edge-intent';
-import { LinkIntent, NamespaceIntent, PortIntent, TransportProtocol, WorkloadIntent } from '../model/intent';
+import { PortIntent, TransportProtocol, WorkloadIntent } from '../model/intent';
 import { compareStrings, sortedLabels } from '../model/order';
 
 /** Kubernetes' default cluster DNS domain, used to address the app's Service from the gateway. */
@@ -53,17 +55,19 @@ export function entryPointRules(entryPoints: EntryPointIntent[]): AuthorizationP
   }));
 }
 
-/** One RequestAuthentication per app, with a JWT rule per issuer. */
-export function addRequestAuthentication(scope: Construct, ns: string, workload: WorkloadIntent, entryPoints: EntryPointIntent[]): void {
-  const byIssuer = new Map(entryPoints.map(ep => [ep.jwt.issuer, ep.jwt]));
+/** One RequestAuthentication per app, with a JWT rule per issuer (read at synth from its entry points). */
+export function addRequestAuthentication(layer: IRenderLayer, workload: WorkloadIntent): void {
   const name = `${workload.name}-jwt`;
-  new RequestAuthentication(scope, `RequestAuthentication-${name}`, {
-    metadata: { name, namespace: ns },
-    spec: {
-      selector: { matchLabels: sortedLabels(workload.podLabels) },
-      jwtRules: [...byIssuer.keys()].sort(compareStrings).map(issuer => byIssuer.get(issuer)!),
-    },
-  });
+  getOrCreate(layer.scope, `RequestAuthentication-${name}`, () => new RequestAuthentication(layer.scope, `RequestAuthentication-${name}`, {
+    metadata: { name, namespace: layer.namespace.name },
+    spec: lazyFrom(layer, ctx => {
+      const byIssuer = new Map(ctx.entryPoints.filter(ep => ep.workload.name === workload.name).map(ep => [ep.jwt.issuer, ep.jwt]));
+      return {
+        selector: { matchLabels: sortedLabels(workload.podLabels) },
+        jwtRules: [...byIssuer.keys()].sort(compareStrings).map(issuer => byIssuer.get(issuer)!),
+      };
+    }),
+  }));
 }
 
 /** What a route needs from an entry point or a public route. */
@@ -98,63 +102,109 @@ export function addRoute(scope: Construct, ns: string, ep: RoutedEntry): void {
   });
 }
 
+/** The construct id of the namespace's registry-only Sidecar. */
+export const REGISTRY_ONLY_SIDECAR = 'Sidecar-default';
+
+/** One outside target as a ServiceEntry registers it. */
+interface Target {
+  /** Readable name before any suffix. */
+  readonly base: string;
+  readonly hosts: string[];
+  readonly addresses?: string[];
+  /** The name its ServiceEntry got ('' until created). */
+  name: string;
+}
+
+/** The outside targets each layer scope has registered, by target key. */
+const TARGETS = new WeakMap<Construct, Map<string, Target>>();
+
 /**
  * ServiceEntries registering the outside targets in the namespace only (`exportTo: ['.']`):
  * one per host (DNS resolution) and one per address range (no resolution), ports merged
- * across the namespace's workloads. UDP is left out: the sidecar does not proxy it.
+ * at synth across the namespace's workloads. UDP is left out: the sidecar does not proxy it.
  */
-export function addServiceEntries(scope: Construct, ns: string, egress: ExternalEgressIntent[]): void {
-  const byTarget = new Map<string, RegisteredTarget>();
-  for (const e of egress) {
-    const proxied = e.ports.filter(p => p.protocol !== ExternalProtocol.UDP);
-    if (proxied.length === 0) continue;
-    const isHost = e.kind === ExternalTargetKind.HOST;
-    const target = isHost ? e.host! : e.addresses.map(a => a.cidr).join(',');
-    const entry = byTarget.get(target) ?? {
-      name: `external-${e.name}`,
-      hosts: isHost ? [e.host!] : [],
-      ...(isHost ? {} : { addresses: e.addresses.map(a => a.cidr) }),
-      resolution: isHost ? ServiceEntrySpecResolution.DNS : ServiceEntrySpecResolution.NONE,
-      ports: new Map<number, ExternalPortIntent>(),
-    };
-    for (const p of proxied) entry.ports.set(p.port, p);
-    byTarget.set(target, entry);
-  }
+export function addServiceEntry(layer: IRenderLayer, e: ExternalEgressIntent): void {
+  if (e.ports.every(p => p.protocol === ExternalProtocol.UDP)) return;
+  const scope = layer.scope;
+  const targets = TARGETS.get(scope) ?? new Map<string, Target>();
+  TARGETS.set(scope, targets);
+  const key = targetOf(e);
+  if (targets.has(key)) return;
+  const isHost = e.kind === ExternalTargetKind.HOST;
+  targets.set(key, { base: `external-${e.name}`, hosts: isHost ? [e.host!] : [], addresses: isHost ? undefined : e.addresses.map(a => a.cidr), name: '' });
   // Readable names can coincide (`a-b.com`, `a.b-com`); a numeric suffix, in target order, keeps them apart.
+  // A new target may shift an earlier one's suffix, so those are re-created under their new name.
   const used = new Set<string>();
-  for (const target of [...byTarget.keys()].sort(compareStrings)) {
-    const entry = byTarget.get(target)!;
-    let name = entry.name;
-    for (let i = 2; used.has(name); i++) name = `${entry.name}-${i}`;
+  const assigned = new Map<string, string>();
+  for (const t of [...targets.keys()].sort(compareStrings)) {
+    const base = targets.get(t)!.base;
+    let name = base;
+    for (let i = 2; used.has(name); i++) name = `${base}-${i}`;
     used.add(name);
-    new ServiceEntry(scope, `ServiceEntry-${name}`, {
-      metadata: { name, namespace: ns },
-      spec: {
-        // An address-only target still needs a host name; it is never resolved (resolution NONE).
-        hosts: entry.addresses ? [`${name}.external`] : entry.hosts,
-        ...(entry.addresses ? { addresses: entry.addresses } : {}),
-        location: ServiceEntrySpecLocation.MESH_UNDERSCORE_EXTERNAL,
-        resolution: entry.resolution,
-        ports: [...entry.ports.values()].sort((a, b) => a.port - b.port)
-          .map(p => ({ number: p.port, name: `${p.protocol.toLowerCase()}-${p.port}`, protocol: p.protocol })),
-        exportTo: ['.'],
-      },
-    });
+    assigned.set(t, name);
+  }
+  for (const [t, name] of assigned) {
+    const old = targets.get(t)!.name;
+    if (old !== name && old !== '') scope.node.tryRemoveChild(`ServiceEntry-${old}`);
+  }
+  for (const [t, name] of assigned) {
+    const target = targets.get(t)!;
+    if (target.name === name) continue;
+    target.name = name;
+    createServiceEntry(layer, t, name, target);
   }
 }
+
+function createServiceEntry(layer: IRenderLayer, key: string, name: string, target: Target): void {
+  new ServiceEntry(layer.scope, `ServiceEntry-${name}`, {
+    metadata: { name, namespace: layer.namespace.name },
+    spec: {
+      // An address-only target still needs a host name; it is never resolved (resolution NONE).
+      hosts: target.addresses ? [`${name}.external`] : target.hosts,
+      ...(target.addresses ? { addresses: target.addresses } : {}),
+      location: ServiceEntrySpecLocation.MESH_UNDERSCORE_EXTERNAL,
+      resolution: target.addresses ? ServiceEntrySpecResolution.NONE : ServiceEntrySpecResolution.DNS,
+      ports: lazyFrom(layer, ctx => [...(portsByTarget(ctx).get(key) ?? new Map<number, ExternalPortIntent>()).values()]
+        .sort((a, b) => a.port - b.port)
+        .map(p => ({ number: p.port, name: `${p.protocol.toLowerCase()}-${p.port}`, protocol: p.protocol }))),
+      exportTo: ['.'],
+    },
+  });
+}
+
+/** The host, or the address ranges: what one ServiceEntry registers. */
+function targetOf(e: ExternalEgressIntent): string {
+  return e.kind === ExternalTargetKind.HOST ? e.host! : e.addresses.map(a => a.cidr).join(',');
+}
+
+/** Proxied ports of every target, merged across the namespace's declarations. */
+const portsByTarget = perContext(ctx => {
+  const out = new Map<string, Map<number, ExternalPortIntent>>();
+  for (const e of ctx.externalEgress) {
+    const ports = out.get(targetOf(e)) ?? new Map<number, ExternalPortIntent>();
+    for (const p of e.ports.filter(x => x.protocol !== ExternalProtocol.UDP)) ports.set(p.port, p);
+    out.set(targetOf(e), ports);
+  }
+  return out;
+});
 
 /**
  * The namespace's Sidecar: outbound traffic only to registered services, and only the
  * namespaces it needs imported (its own, the control plane's, and those its links call),
  * so a host nobody declared has no route and fails.
  */
-export function addRegistryOnlySidecar(scope: Construct, ns: NamespaceIntent, outbound: LinkIntent[]): void {
-  const namespaces = new Set([ns.controlPlane.namespace, ...outbound.map(l => l.to.namespace)]);
-  namespaces.delete(ns.name);
-  new Sidecar(scope, 'Sidecar-default', {
+export function addRegistryOnlySidecar(layer: IRenderLayer): void {
+  const ns = layer.namespace;
+  new Sidecar(layer.scope, REGISTRY_ONLY_SIDECAR, {
     metadata: { name: 'default', namespace: ns.name },
     spec: {
-      egress: [{ hosts: ['./*', ...[...namespaces].sort(compareStrings).map(n => `${n}/*`)] }],
+      egress: [{
+        hosts: lazyFrom(layer, ctx => {
+          const namespaces = new Set([ns.controlPlane.namespace, ...ctx.outbound.map(l => l.to.namespace)]);
+          namespaces.delete(ns.name);
+          return ['./*', ...[...namespaces].sort(compareStrings).map(n => `${n}/*`)];
+        }),
+      }],
       outboundTrafficPolicy: { mode: SidecarSpecOutboundTrafficPolicyMode.REGISTRY_UNDERSCORE_ONLY },
     },
   });
@@ -171,15 +221,6 @@ export function addAuditSidecar(scope: Construct, ns: string, workload: Workload
       outboundTrafficPolicy: { mode: SidecarSpecOutboundTrafficPolicyMode.ALLOW_UNDERSCORE_ANY },
     },
   });
-}
-
-/** One outside target as the namespace's ServiceEntry will register it. */
-interface RegisteredTarget {
-  readonly name: string;
-  readonly hosts: string[];
-  readonly addresses?: string[];
-  readonly resolution: ServiceEntrySpecResolution;
-  readonly ports: Map<number, ExternalPortIntent>;
 }
 
 function range(from: number, to: number): number[] {
@@ -251,19 +292,22 @@ export function addressIngressRules(ingress: AddressIngressIntent[]): Authorizat
  * Plaintext from outside the mesh on exactly the ports opened to address ranges: a
  * PeerAuthentication selecting the workload, its own mode left to the namespace (UNSET)
  * and PERMISSIVE for those pod ports only (portLevelMtls is keyed by the workload's port).
+ * Its ports are read at synth from the workload's address ranges.
  */
-export function addPlaintextPorts(scope: Construct, ns: string, workload: WorkloadIntent, ingress: AddressIngressIntent[]): void {
-  const ports = [...new Set(tcpOnly(ingress).flatMap(a => spelledOut(a.ports)))].sort((a, b) => Number(a) - Number(b));
-  if (ports.length === 0) return;
+export function addPlaintextPorts(layer: IRenderLayer, workload: WorkloadIntent): void {
   const name = `${workload.name}-plaintext`;
-  new PeerAuthentication(scope, `PeerAuthentication-${name}`, {
-    metadata: { name, namespace: ns },
-    spec: {
-      selector: { matchLabels: sortedLabels(workload.podLabels) },
-      mtls: { mode: PeerAuthenticationSpecMtlsMode.UNSET },
-      portLevelMtls: Object.fromEntries(ports.map(p => [p, { mode: PeerAuthenticationSpecPortLevelMtlsMode.PERMISSIVE }])),
-    },
-  });
+  getOrCreate(layer.scope, `PeerAuthentication-${name}`, () => new PeerAuthentication(layer.scope, `PeerAuthentication-${name}`, {
+    metadata: { name, namespace: layer.namespace.name },
+    spec: lazyFrom(layer, ctx => {
+      const ranges = ctx.addressIngress.filter(a => a.to.name === workload.name);
+      const ports = [...new Set(tcpOnly(ranges).flatMap(a => spelledOut(a.ports)))].sort((x, y) => Number(x) - Number(y));
+      return {
+        selector: { matchLabels: sortedLabels(workload.podLabels) },
+        mtls: { mode: PeerAuthenticationSpecMtlsMode.UNSET },
+        portLevelMtls: Object.fromEntries(ports.map(p => [p, { mode: PeerAuthenticationSpecPortLevelMtlsMode.PERMISSIVE }])),
+      };
+    }),
+  }));
 }
 
 /** Address ingress narrowed to its TCP ports; declarations with none are left out. */

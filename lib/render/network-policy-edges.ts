@@ -2,6 +2,7 @@ import { k8s } from 'cdk8s-plus-28';
 import { NamespaceRenderContext } from './renderer';
 import { AddressIngressIntent, ExternalEgressIntent, ExternalPortIntent, GatewayIntent } from '../model/edge-intent';
 import { PortIntent, WorkloadIntent, ZeroTrustMode } from '../model/intent';
+import { AUDIT_POD_LABEL } from '../model/labels';
 import { compareStrings, sortedLabels } from '../model/order';
 
 /** Kubernetes sets this label on every namespace. */
@@ -15,20 +16,13 @@ export function isAuditing(w: WorkloadIntent, namespaceMode: ZeroTrustMode): boo
 /**
  * The selector of the namespace-wide policies (default-deny, DNS, istiod, scraping):
  * every pod, except those of workloads that audit on their own. Any policy that selects
- * a pod isolates it, so an auditing workload must not be selected by any of them.
- * Each auditing workload has exactly one pod label (checked at declaration).
+ * a pod isolates it, so an auditing workload must not be selected by any of them. They are
+ * told apart by the reserved audit label only, never by labels another workload may share.
  */
 export function namespaceWideSelector(workloads: WorkloadIntent[]): k8s.LabelSelector {
-  const valuesByKey = new Map<string, Set<string>>();
-  for (const w of workloads.filter(x => x.mode === ZeroTrustMode.AUDIT)) {
-    const [key, value] = Object.entries(w.podLabels)[0];
-    valuesByKey.set(key, (valuesByKey.get(key) ?? new Set()).add(value));
-  }
-  if (valuesByKey.size === 0) return {};
-  return {
-    matchExpressions: [...valuesByKey.entries()].sort(([a], [b]) => compareStrings(a, b))
-      .map(([key, values]) => ({ key, operator: 'NotIn', values: [...values].sort(compareStrings) })),
-  };
+  const auditing = workloads.filter(x => x.mode === ZeroTrustMode.AUDIT).map(w => w.name).sort(compareStrings);
+  if (auditing.length === 0) return {};
+  return { matchExpressions: [{ key: AUDIT_POD_LABEL, operator: 'NotIn', values: auditing }] };
 }
 
 /** What the gateway rules need from an entry point or a public route. */
@@ -102,11 +96,12 @@ export interface EdgeIngress {
   readonly address?: AddressIngressIntent;
 }
 
-/** Every way in from outside that the context declares: entry points, public routes, address ranges. */
-export function edgeIngress(ctx: NamespaceRenderContext): EdgeIngress[] {
+/** The enforced public routes and address ranges of a namespace, as ways in (entry points are grouped apart, per data plane). */
+export function outsideIngress(ctx: NamespaceRenderContext): EdgeIngress[] {
+  const enforced = (w: WorkloadIntent) => !isAuditing(w, ctx.namespace.mode);
   return [
-    ...[...ctx.entryPoints, ...ctx.publicRoutes].map(e => ({ workload: e.workload, gateway: e })),
-    ...ctx.addressIngress.map(a => ({ workload: a.to, address: a })),
+    ...ctx.publicRoutes.filter(r => enforced(r.workload)).map(r => ({ workload: r.workload, gateway: r })),
+    ...ctx.addressIngress.filter(a => enforced(a.to)).map(a => ({ workload: a.to, address: a })),
   ];
 }
 

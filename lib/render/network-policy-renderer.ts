@@ -1,10 +1,10 @@
-import { k8s } from 'cdk8s-plus-28';
-import { Construct } from 'constructs';
-import { groupPeersByPorts, linksByWorkload, PeerGroup } from './group';
-import { edgeIngress, edgeIngressRules, externalEgressRules, isAuditing, namespaceWideSelector } from './network-policy-edges';
-import { ILayerRenderer, NamespaceRenderContext } from './renderer';
-import { PlatformEndpointIntent, PortIntent, WorkloadIntent, ZeroTrustMode } from '../model/intent';
-import { compareStrings, sortedLabels } from '../model/order';
+import { groupPeersByPorts } from './group';
+import { edgeIngressRules, externalEgressRules, isAuditing, namespaceWideSelector, outsideIngress } from './network-policy-edges';
+import { byWorkload, npPort, peersOf, platformPeer, policy } from './network-policy-paths';
+import { DeclaredEntryPoint, DeclaredIngress, DeclaredLink, ILayerRenderer, IRenderLayer, NamespaceRenderContext } from './renderer';
+import { ExternalEgressIntent } from '../model/edge-intent';
+import { WorkloadIntent, ZeroTrustMode } from '../model/intent';
+import { sortedLabels } from '../model/order';
 
 /** Kubernetes sets this label on every namespace; selecting by it needs no labels of ours. */
 export const NAMESPACE_NAME_LABEL = 'kubernetes.io/metadata.name';
@@ -16,109 +16,97 @@ export const SIDECAR_METRICS_PORTS = [15020, 15090];
  * The L3/L4 layer: Kubernetes NetworkPolicies.
  *
  * Per namespace: default-deny both ways, DNS and control-plane egress, optional
- * metrics scraping. Per workload: one ingress policy merging its links, gateway entry
- * points, public routes and outside address ranges, and one egress policy merging its links and outside address ranges.
+ * metrics scraping. Per workload: one ingress policy merging its links and gateway entry
+ * points, and one egress policy merging its links and outside address ranges.
  * In audit mode it emits nothing, because NetworkPolicy has no dry-run; a workload
  * auditing on its own is left out of every policy.
  */
 export class NetworkPolicyRenderer implements ILayerRenderer {
   public readonly layerName = 'NetworkPolicy';
 
-  public render(ctx: NamespaceRenderContext): void {
-    if (ctx.namespace.mode === ZeroTrustMode.AUDIT) return;
-    const ns = ctx.namespace;
-    const scope = new Construct(ctx.scope, this.layerName);
-    const policy = (name: string, spec: k8s.NetworkPolicySpec) =>
-      new k8s.KubeNetworkPolicy(scope, name, { metadata: { name, namespace: ns.name }, spec });
+  public addNamespace(layer: IRenderLayer): void {
+    const ns = layer.namespace;
+    if (ns.mode === ZeroTrustMode.AUDIT) return;
     // Workloads auditing on their own are left out of every policy: selecting a pod isolates it.
-    const everyEnforcedPod = namespaceWideSelector(ctx.workloads);
-    const enforced = (w: WorkloadIntent) => !isAuditing(w, ns.mode);
-
-    policy('default-deny', { podSelector: everyEnforcedPod, policyTypes: ['Ingress', 'Egress'] });
-    policy('allow-dns', {
-      podSelector: everyEnforcedPod,
+    const everyEnforcedPod = (ctx: NamespaceRenderContext) => namespaceWideSelector(ctx.workloads);
+    policy(layer, 'default-deny', ctx => ({ podSelector: everyEnforcedPod(ctx), policyTypes: ['Ingress', 'Egress'] }));
+    policy(layer, 'allow-dns', ctx => ({
+      podSelector: everyEnforcedPod(ctx),
       policyTypes: ['Egress'],
       egress: [{ to: [platformPeer(ns.dns)], ports: ns.dns.ports.map(npPort) }],
-    });
-    policy('allow-istiod', {
-      podSelector: everyEnforcedPod,
+    }));
+    policy(layer, 'allow-istiod', ctx => ({
+      podSelector: everyEnforcedPod(ctx),
       policyTypes: ['Egress'],
       egress: [{ to: [platformPeer(ns.controlPlane)], ports: ns.controlPlane.ports.map(npPort) }],
-    });
-    if (ns.monitoring) {
-      policy('allow-metrics-scraping', {
-        podSelector: everyEnforcedPod,
+    }));
+    const monitoring = ns.monitoring;
+    if (monitoring) {
+      policy(layer, 'allow-metrics-scraping', ctx => ({
+        podSelector: everyEnforcedPod(ctx),
         policyTypes: ['Ingress'],
-        ingress: [{ from: [platformPeer(ns.monitoring)], ports: ns.monitoring.ports.map(npPort) }],
-      });
+        ingress: [{ from: [platformPeer(monitoring)], ports: monitoring.ports.map(npPort) }],
+      }));
     }
+  }
 
-    const inbound = linksByWorkload(ctx.inbound.filter(l => enforced(l.to)), l => l.to);
-    const entries = groupByWorkload(edgeIngress(ctx).filter(e => enforced(e.workload)), e => e.workload);
-    for (const [name, labels] of workloadsOf(inbound, l => l.to, entries, e => e.workload)) {
-      const groups = groupPeersByPorts(inbound.get(name) ?? [], l => l.from);
-      policy(`${name}-ingress`, {
-        podSelector: { matchLabels: labels },
+  public addWorkload(_layer: IRenderLayer, _workload: WorkloadIntent): void {
+    return;
+  }
+
+  public addLink(layer: IRenderLayer, link: DeclaredLink): void {
+    if (this.enforcedHere(layer, link.to)) this.ingressPolicy(layer, link.to);
+    if (this.enforcedHere(layer, link.from)) this.egressPolicy(layer, link.from);
+  }
+
+  public addEntryPoint(layer: IRenderLayer, entryPoint: DeclaredEntryPoint): void {
+    if (this.enforcedHere(layer, entryPoint.workload)) this.ingressPolicy(layer, entryPoint.workload);
+  }
+
+  public addExternalEgress(layer: IRenderLayer, egress: ExternalEgressIntent): void {
+    if (this.enforcedHere(layer, egress.from)) this.egressPolicy(layer, egress.from);
+  }
+
+  /** An owned workload of this namespace whose policies are enforced (not auditing). */
+  private enforcedHere(layer: IRenderLayer, w: WorkloadIntent): boolean {
+    return w.managed && w.namespace === layer.namespace.name && !isAuditing(w, layer.namespace.mode);
+  }
+
+  public addIngress(layer: IRenderLayer, ingress: DeclaredIngress): void {
+    if (this.enforcedHere(layer, ingress.workload)) this.ingressPolicy(layer, ingress.workload);
+  }
+
+  private ingressPolicy(layer: IRenderLayer, w: WorkloadIntent): void {
+    const ns = layer.namespace.name;
+    policy(layer, `${w.name}-ingress`, ctx => {
+      const { inbound, entries } = byWorkload(layer, ctx);
+      return {
+        podSelector: { matchLabels: sortedLabels(w.podLabels) },
         policyTypes: ['Ingress'],
         ingress: [
-          ...groups.map(g => ({ from: peersOf(g, ns.name), ports: g.ports.map(npPort) })),
-          ...edgeIngressRules(entries.get(name) ?? []),
+          ...groupPeersByPorts(inbound.get(w.name) ?? [], l => l.from).map(g => ({ from: peersOf(g, ns), ports: g.ports.map(npPort) })),
+          ...edgeIngressRules([
+            ...(entries.get(w.name) ?? []).map(e => ({ workload: e.workload, gateway: e })),
+            ...outsideIngress(ctx).filter(e => e.workload.name === w.name),
+          ]),
         ],
-      });
-    }
-    const outbound = linksByWorkload(ctx.outbound.filter(l => enforced(l.from)), l => l.from);
-    const external = groupByWorkload(ctx.externalEgress.filter(e => enforced(e.from)), e => e.from);
-    for (const [name, labels] of workloadsOf(outbound, l => l.from, external, e => e.from)) {
-      const groups = groupPeersByPorts(outbound.get(name) ?? [], l => l.to);
-      policy(`${name}-egress`, {
-        podSelector: { matchLabels: labels },
+      };
+    });
+  }
+
+  private egressPolicy(layer: IRenderLayer, w: WorkloadIntent): void {
+    const ns = layer.namespace.name;
+    policy(layer, `${w.name}-egress`, ctx => {
+      const { outbound, external } = byWorkload(layer, ctx);
+      return {
+        podSelector: { matchLabels: sortedLabels(w.podLabels) },
         policyTypes: ['Egress'],
         egress: [
-          ...groups.map(g => ({ to: peersOf(g, ns.name), ports: g.ports.map(npPort) })),
-          ...externalEgressRules(external.get(name) ?? []),
+          ...groupPeersByPorts(outbound.get(w.name) ?? [], l => l.to).map(g => ({ to: peersOf(g, ns), ports: g.ports.map(npPort) })),
+          ...externalEgressRules(external.get(w.name) ?? []),
         ],
-      });
-    }
+      };
+    });
   }
 }
 
-/** Declarations grouped by their workload's name. */
-function groupByWorkload<T>(items: T[], workloadOf: (item: T) => WorkloadIntent): Map<string, T[]> {
-  const out = new Map<string, T[]>();
-  for (const item of items) out.set(workloadOf(item).name, [...(out.get(workloadOf(item).name) ?? []), item]);
-  return out;
-}
-
-/** Every workload named by links or edge declarations, with its pod labels, in name order. */
-function workloadsOf<A, B>(a: Map<string, A[]>, endOfA: (x: A) => WorkloadIntent,
-  b: Map<string, B[]>, endOfB: (x: B) => WorkloadIntent): [string, { [key: string]: string }][] {
-  const labels = new Map<string, { [key: string]: string }>();
-  for (const [name, items] of a) labels.set(name, sortedLabels(endOfA(items[0]).podLabels));
-  for (const [name, items] of b) if (!labels.has(name)) labels.set(name, sortedLabels(endOfB(items[0]).podLabels));
-  return [...labels.entries()].sort(([x], [y]) => compareStrings(x, y));
-}
-
-function peersOf(group: PeerGroup, ownNamespace: string): k8s.NetworkPolicyPeer[] {
-  return group.peers.map(p => workloadPeer(p, ownNamespace));
-}
-
-/** Same namespace: a bare podSelector. Another namespace: namespaceSelector AND podSelector in one peer. */
-function workloadPeer(w: WorkloadIntent, ownNamespace: string): k8s.NetworkPolicyPeer {
-  const podSelector = { matchLabels: sortedLabels(w.podLabels) };
-  if (w.namespace === ownNamespace) return { podSelector };
-  return { namespaceSelector: { matchLabels: { [NAMESPACE_NAME_LABEL]: w.namespace } }, podSelector };
-}
-
-function platformPeer(endpoint: PlatformEndpointIntent): k8s.NetworkPolicyPeer {
-  const namespaceSelector = { matchLabels: { [NAMESPACE_NAME_LABEL]: endpoint.namespace } };
-  const labels = Object.keys(endpoint.podLabels).length > 0 ? sortedLabels(endpoint.podLabels) : undefined;
-  return labels ? { namespaceSelector, podSelector: { matchLabels: labels } } : { namespaceSelector };
-}
-
-function npPort(p: PortIntent): k8s.NetworkPolicyPort {
-  return {
-    protocol: p.protocol,
-    port: k8s.IntOrString.fromNumber(p.port),
-    ...(p.endPort !== undefined ? { endPort: p.endPort } : {}),
-  };
-}

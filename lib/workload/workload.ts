@@ -1,14 +1,21 @@
 import { ApiObject } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct, IConstruct } from 'constructs';
+import { adoptMember } from './adopt';
 import { AdoptedWorkloadProps } from './adopted';
+import { overlapOf } from './disjoint';
 import { ServicePortMapping, WorkloadPort } from './ports';
-import { zeroTrustError } from '../errors';
+import { validateWith, zeroTrustError } from '../errors';
+import { assertNoDuplicateServicePort } from '../link/resolve-ports';
 import { ServiceLink, ServiceLinkOptions } from '../link/service-link';
 import { TransportProtocol, ZeroTrustMode } from '../model/intent';
-import { ZeroTrustRegistry } from '../model/registry';
+import { AUDIT_POD_LABEL } from '../model/labels';
+import { sharedServiceAccountError, ZeroTrustRegistry } from '../model/registry';
 import { findZeroTrustNamespace } from '../namespace/lookup';
-import { assertDns1123Label, assertLabels, assertPortNumber, assertTrustDomain } from '../validation';
+import {
+  assertArray, assertConstructArgs, assertDns1123Label, assertEnumValue, assertLabels, assertOptionalArray, assertStringMap,
+  assertOptionalString, assertPlainObject, assertPortNumber, assertTrustDomain, describeValue,
+} from '../validation';
 
 /** The label the library puts on a workload's pods when none are given. */
 export const WORKLOAD_NAME_LABEL = 'app.kubernetes.io/name';
@@ -62,14 +69,25 @@ export interface ZeroTrustWorkloadOptions {
   readonly servicePorts?: ServicePortMapping[];
   /**
    * Audit this one workload while its namespace enforces (incremental rollout).
-   * `ZeroTrustMode.AUDIT` holds back the NetworkPolicies that select it (and excludes it
-   * from the namespace's default-deny and platform policies), gives it a PERMISSIVE
-   * PeerAuthentication, marks its AuthorizationPolicy dry-run and admits every request
-   * through an explicit `<name>-audit-allow-all` policy, so the namespace's allow-nothing
-   * policy does not deny it. Its pods must be selected by exactly one label.
+   * `ZeroTrustMode.AUDIT` adds the reserved label `cdk8s-zero-trust/audit: <name>` to its
+   * `podLabels` (put them all on its pods), by which the namespace's default-deny and platform
+   * policies leave exactly its pods out; holds back its own NetworkPolicies; gives it a
+   * PERMISSIVE PeerAuthentication; marks its AuthorizationPolicy dry-run, beside a dry-run
+   * `<name>-audit-allow-nothing`, so the dry-run report answers as enforce would; and admits
+   * every request through an explicit `<name>-audit-allow-all` policy, so the namespace's
+   * allow-nothing policy does not deny it.
    * @default - the namespace's mode
    */
   readonly mode?: ZeroTrustMode;
+}
+
+/** Options for adopting one more workload into an existing identity (`ZeroTrustWorkload.adopt`). */
+export interface AdoptIntoOptions {
+  /**
+   * More Services in front of the identity's pods, so links can name their ports.
+   * @default - none
+   */
+  readonly services?: kplus.Service[];
 }
 
 /** Properties of a ZeroTrustWorkload. */
@@ -131,11 +149,13 @@ export class ZeroTrustWorkload extends Construct implements IZeroTrustWorkload {
   /** The ServiceAccount the library created, or the one an adopted workload already had. */
   public readonly serviceAccount: kplus.IServiceAccount;
 
-  private readonly portSource: () => WorkloadPort[];
-  private readonly declaredServicePorts: () => ServicePortMapping[];
+  private readonly portSources: Array<() => WorkloadPort[]> = [];
+  private readonly servicePortSources: Array<() => ServicePortMapping[]> = [];
 
   constructor(scope: Construct, id: string, props: ZeroTrustWorkloadProps = {}) {
+    assertConstructArgs(scope, id, 'ZeroTrustWorkload');
     super(scope, id);
+    checkWorkloadProps(this, props);
     const ns = findZeroTrustNamespace(this);
     if (!ns) {
       throw zeroTrustError(this, 'a ZeroTrustWorkload must be created inside a ZeroTrustNamespace',
@@ -144,43 +164,87 @@ export class ZeroTrustWorkload extends Construct implements IZeroTrustWorkload {
     this.name = props.name ?? id;
     this.namespace = ns.name;
     this.serviceAccountName = props.serviceAccountName ?? this.name;
-    this.podLabels = { ...(props.podLabels ?? { [WORKLOAD_NAME_LABEL]: this.name }) };
+    const ownLabels = { ...(props.podLabels ?? { [WORKLOAD_NAME_LABEL]: this.name }) };
     this.principal = `${ns.trustDomain}/ns/${this.namespace}/sa/${this.serviceAccountName}`;
     assertDns1123Label(this, 'workload name', this.name);
     assertDns1123Label(this, 'ServiceAccount name', this.serviceAccountName);
-    assertLabels(this, 'podLabels', this.podLabels);
-    this.mode = checkWorkloadMode(this, props.mode, ns.mode, this.podLabels);
+    assertLabels(this, 'podLabels', ownLabels);
+    refuseReservedLabel(this, ownLabels);
+    this.mode = checkWorkloadMode(this, props.mode, ns.mode);
+    // An auditing workload's pods carry the reserved label: the namespace's policies leave out exactly them.
+    this.podLabels = this.mode === ZeroTrustMode.AUDIT ? { ...ownLabels, [AUDIT_POD_LABEL]: this.name } : ownLabels;
     const adopted = (props as AdoptedWorkloadProps).adopted;
-    this.portSource = adopted?.ports ?? (() => props.ports ?? []);
-    this.declaredServicePorts = adopted?.servicePorts ?? (() => props.servicePorts ?? []);
-    checkPorts(this, this.ports, this.servicePorts);
+    // Checked before they join the live port sources, which flatten whatever they are given.
+    assertOptionalArray(this, 'ports', props.ports, 'pass a list of container ports, e.g. ports: [{ number: 8080, name: "http" }]');
+    assertOptionalArray(this, 'servicePorts', props.servicePorts, 'pass a list of Service ports, e.g. servicePorts: [{ port: 443, targetPort: 8443 }]');
+    this.portSources.push(adopted?.ports ?? (() => props.ports ?? []));
+    this.servicePortSources.push(adopted?.servicePorts ?? (() => props.servicePorts ?? []));
+    checkPorts(this, this, this.ports, this.servicePorts);
+    ZeroTrustRegistry.of(this).addWorkload(this);
     this.serviceAccount = adopted?.serviceAccount ?? new kplus.ServiceAccount(this, 'ServiceAccount', {
       metadata: { name: this.serviceAccountName },
       automountToken: false,
     });
-    ZeroTrustRegistry.of(this).addWorkload(this);
+    // Ports of adopted workloads are read live, so they are checked again once the app is complete.
+    validateWith(this, () => {
+      const overlap = overlapOf(this);
+      if (overlap) throw overlap;
+      checkPorts(this, this, this.ports, this.servicePorts);
+    });
   }
 
+  /** Container ports of its pods: the declared ones and those of every adopted workload, each once. */
   public get ports(): WorkloadPort[] {
-    return this.portSource();
+    return uniqueBy(this.portSources.flatMap(f => f()), p => `${p.number}/${p.protocol ?? TransportProtocol.TCP}/${p.name ?? ''}`);
   }
 
+  /** Ports of its Services: the declared ones and those of every Service passed when adopting, each once. */
   public get servicePorts(): ServicePortMapping[] {
-    return this.declaredServicePorts();
+    return uniqueBy(this.servicePortSources.flatMap(f => f()),
+      p => `${p.port}/${p.protocol ?? TransportProtocol.TCP}/${p.targetPort ?? ''}/${p.targetPortName ?? ''}`);
+  }
+
+  /**
+   * Adopts one more cdk8s-plus-28 Deployment, StatefulSet, DaemonSet or Job into this identity:
+   * its pods carry this workload's labels and run under its ServiceAccount, so they share its
+   * principal, and every link to or from this workload covers them too. This is how several
+   * Deployments (versions of one service, like Bookinfo's reviews-v1/v2/v3) are one identity;
+   * the ServiceAccount is emitted once.
+   */
+  public adopt(workload: kplus.Workload, options: AdoptIntoOptions = {}): void {
+    const sources = adoptMember(this, workload, [...(options.services ?? [])]);
+    this.portSources.push(sources.ports);
+    this.servicePortSources.push(sources.servicePorts);
+    checkPorts(this, this, this.ports, this.servicePorts);
   }
 
   /**
    * Lets `client` call this workload: shorthand for `new ServiceLink(this, …, { from: client, to: this, … })`.
    */
   public allowFrom(client: IZeroTrustWorkload, options: ServiceLinkOptions): ServiceLink {
+    assertPlainObject(this, 'allowFrom() options', options, 'pass the link options, e.g. { ports: [LinkPort.tcp(8080)] }');
+    checkLinkEnd(this, 'client', client);
     const base = `AllowFrom-${client.namespace}-${client.name}`;
     let id = base;
     for (let i = 2; this.node.tryFindChild(id); i++) id = `${base}-${i}`;
     return new ServiceLink(this, id, { ...options, from: client, to: this });
   }
 
+  /**
+   * Lets this workload call `server`: shorthand for `new ServiceLink(this, …, { from: this, to: server, … })`,
+   * the client-side reading of `server.allowFrom(this, …)` (cdk8s-plus names both directions).
+   */
+  public allowTo(server: IZeroTrustWorkload, options: ServiceLinkOptions): ServiceLink {
+    const base = `AllowTo-${server.namespace}-${server.name}`;
+    let id = base;
+    for (let i = 2; this.node.tryFindChild(id); i++) id = `${base}-${i}`;
+    return new ServiceLink(this, id, { ...options, from: this, to: server });
+  }
+
   /** Adds an annotation to the workload's ServiceAccount (for example an IRSA role ARN). */
   public addServiceAccountAnnotation(key: string, value: string): void {
+    assertLabels(this, 'ServiceAccount annotation key', { [checkedString(this, 'annotation key', key)]: 'x' });
+    checkedString(this, `annotation "${key}"`, value);
     ApiObject.of(this.serviceAccount as unknown as IConstruct).metadata.addAnnotation(key, value);
   }
 }
@@ -196,7 +260,12 @@ class ReferencedWorkload extends Construct implements IZeroTrustWorkload {
   public readonly managed = false;
 
   constructor(scope: Construct, id: string, attrs: ZeroTrustWorkloadAttributes) {
+    assertConstructArgs(scope, id, 'ZeroTrustWorkload reference');
     super(scope, id);
+    assertPlainObject(this, 'fromAttributes() attributes', attrs,
+      'pass { name, namespace, serviceAccountName, podLabels } of the workload');
+    assertOptionalArray(this, 'ports', attrs.ports, 'pass a list of container ports, e.g. ports: [{ number: 8080, name: "http" }]');
+    assertOptionalArray(this, 'servicePorts', attrs.servicePorts, 'pass a list of Service ports, e.g. servicePorts: [{ port: 443, targetPort: 8443 }]');
     const trustDomain = attrs.trustDomain ?? 'cluster.local';
     assertDns1123Label(this, 'workload name', attrs.name);
     assertDns1123Label(this, 'namespace', attrs.namespace);
@@ -210,17 +279,35 @@ class ReferencedWorkload extends Construct implements IZeroTrustWorkload {
     this.principal = `${trustDomain}/ns/${attrs.namespace}/sa/${attrs.serviceAccountName}`;
     this.ports = [...(attrs.ports ?? [])];
     this.servicePorts = [...(attrs.servicePorts ?? [])];
-    checkPorts(this, this.ports, this.servicePorts);
+    checkPorts(this, this, this.ports, this.servicePorts);
+    const registry = ZeroTrustRegistry.of(this);
+    registry.addReference(this);
+    validateWith(this, () => {
+      const shared = registry.sharedServiceAccountOf(this);
+      if (shared) throw sharedServiceAccountError(this, shared);
+      const overlap = overlapOf(this);
+      if (overlap) throw overlap;
+    });
   }
 }
 
 const PORT_NAME = /^(?=.*[a-z])[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
+function uniqueBy<T>(items: T[], key: (item: T) => string): T[] {
+  return [...new Map(items.map(i => [key(i), i])).values()];
+}
+
 /** Refuses ports that Kubernetes would reject or that make names ambiguous. */
-export function checkPorts(scope: IConstruct, ports: WorkloadPort[], servicePorts: ServicePortMapping[]): void {
+export function checkPorts(
+  scope: IConstruct, owner: { namespace: string; name: string }, ports: WorkloadPort[], servicePorts: ServicePortMapping[],
+): void {
+  assertArray(scope, 'ports', ports, 'pass a list of container ports, e.g. ports: [{ number: 8080, name: "http" }]');
+  assertArray(scope, 'servicePorts', servicePorts, 'pass a list of Service ports, e.g. servicePorts: [{ port: 443, targetPort: 8443 }]');
   const names = new Set<string>();
   for (const p of ports) {
+    assertPlainObject(scope, 'a container port', p, 'describe each port as { number: 8080, name: "http" }');
     assertPortNumber(scope, 'container port', p.number);
+    assertOptionalString(scope, `the name of container port ${p.number}`, p.name, 'name the port with a string, e.g. name: "http"');
     checkProtocol(scope, p.protocol);
     if (p.name === undefined) continue;
     if (p.name.length > 15 || !PORT_NAME.test(p.name)) {
@@ -228,12 +315,18 @@ export function checkPorts(scope: IConstruct, ports: WorkloadPort[], servicePort
         'use at most 15 lower-case letters, digits and "-", with at least one letter');
     }
     if (names.has(p.name)) {
-      throw zeroTrustError(scope, `container port name "${p.name}" is used twice`, 'give each container port a distinct name');
+      // Identical ports of several adopted Deployments are merged before this check, so a clash means two numbers.
+      const numbers = ports.filter(q => q.name === p.name).map(q => `${q.protocol ?? TransportProtocol.TCP}/${q.number}`);
+      throw zeroTrustError(scope, `container port name "${p.name}" is used twice (${numbers.join(' and ')})`,
+        'give each container port a distinct name; Deployments adopted into one identity must agree on what each port name means');
     }
     names.add(p.name);
   }
   for (const sp of servicePorts) {
+    assertPlainObject(scope, 'a Service port', sp, 'describe each Service port as { port: 443, targetPort: 8443 }');
     assertPortNumber(scope, 'Service port', sp.port);
+    assertOptionalString(scope, `targetPortName of Service port ${sp.port}`, sp.targetPortName, 'name the target container port with a string, e.g. targetPortName: "http"');
+    assertNoDuplicateServicePort(scope, owner, servicePorts.filter(other => other.port === sp.port));
     checkProtocol(scope, sp.protocol);
     if (sp.targetPort !== undefined) assertPortNumber(scope, 'Service targetPort', sp.targetPort);
     if (sp.targetPortName !== undefined && !names.has(sp.targetPortName)) {
@@ -244,8 +337,7 @@ export function checkPorts(scope: IConstruct, ports: WorkloadPort[], servicePort
 }
 
 /** A workload may audit inside an enforcing namespace, never the reverse (its platform egress would be held back). */
-function checkWorkloadMode(scope: IConstruct, mode: ZeroTrustMode | undefined, namespaceMode: ZeroTrustMode | undefined,
-  podLabels: { [key: string]: string }): ZeroTrustMode | undefined {
+function checkWorkloadMode(scope: IConstruct, mode: ZeroTrustMode | undefined, namespaceMode: ZeroTrustMode | undefined): ZeroTrustMode | undefined {
   if (mode === undefined) return undefined;
   if (!Object.values(ZeroTrustMode).includes(mode)) {
     throw zeroTrustError(scope, `mode "${mode}" is unknown`, 'use ZeroTrustMode.ENFORCE or ZeroTrustMode.AUDIT');
@@ -254,17 +346,58 @@ function checkWorkloadMode(scope: IConstruct, mode: ZeroTrustMode | undefined, n
     throw zeroTrustError(scope, 'mode "enforce" on a workload of an audit-mode namespace is not supported: the namespace holds back DNS and istiod egress, which the workload would then lose',
       'switch the namespace to enforce and set mode: ZeroTrustMode.AUDIT on the workloads still auditing');
   }
-  if (mode === ZeroTrustMode.AUDIT && Object.keys(podLabels).length !== 1) {
-    throw zeroTrustError(scope, `mode "audit" needs a workload selected by exactly one pod label, but it has ${Object.keys(podLabels).length} (${Object.keys(podLabels).sort().join(', ')})`,
-      'select its pods by one label, or audit the whole namespace: NetworkPolicy can only exclude it from default-deny by one "NotIn" label');
-  }
   return mode;
+}
+
+/** The audit label is the library's own: on any other pod it would take that pod out of default-deny. */
+export function refuseReservedLabel(scope: IConstruct, labels: { [key: string]: string }): void {
+  if (labels[AUDIT_POD_LABEL] !== undefined) {
+    throw zeroTrustError(scope, `label "${AUDIT_POD_LABEL}" is reserved: the library puts it on the pods of workloads auditing on their own, and the namespace's default-deny leaves those pods out`,
+      `remove "${AUDIT_POD_LABEL}" from the labels; to audit this workload, set mode: ZeroTrustMode.AUDIT`);
+  }
 }
 
 function checkProtocol(scope: IConstruct, protocol: TransportProtocol | undefined): void {
   if (protocol !== undefined && protocol !== TransportProtocol.TCP && protocol !== TransportProtocol.UDP) {
-    throw zeroTrustError(scope, `protocol "${protocol}" is not supported`, 'use TransportProtocol.TCP or TransportProtocol.UDP');
+    const shown = typeof protocol === 'string' ? `"${protocol}"` : `(${describeValue(protocol)})`;
+    throw zeroTrustError(scope, `protocol ${shown} is not supported`, 'use TransportProtocol.TCP or TransportProtocol.UDP');
   }
+}
+
+/** The shape of workload options, before anything reads them. */
+function checkWorkloadProps(scope: IConstruct, props: ZeroTrustWorkloadProps): void {
+  assertPlainObject(scope, 'workload options', props, 'pass an object of options, e.g. { ports: [{ number: 8080, name: "http" }] }');
+  if (props.name !== undefined) assertDns1123Label(scope, 'workload name', props.name);
+  if (props.serviceAccountName !== undefined) assertDns1123Label(scope, 'ServiceAccount name', props.serviceAccountName);
+  if (props.podLabels !== undefined) assertStringMap(scope, 'podLabels', props.podLabels);
+  if (props.mode !== undefined) assertEnumValue(scope, 'mode', props.mode, ZeroTrustMode as unknown as { [key: string]: string }, 'ZeroTrustMode');
+}
+
+function checkedString(scope: IConstruct, what: string, value: unknown): string {
+  if (typeof value !== 'string') {
+    throw zeroTrustError(scope, `${what} must be a string, but it is ${describeValue(value)}`, `pass the ${what} as a string`);
+  }
+  return value;
+}
+
+/**
+ * Refuses anything that is not a workload as a link end, and a workload of another cdk8s
+ * App: that app's namespace would never render this link, so only one side would open.
+ */
+export function checkLinkEnd(scope: IConstruct, which: string, end: IZeroTrustWorkload): IZeroTrustWorkload {
+  const looksLikeWorkload = !!end && typeof end === 'object' && typeof end.principal === 'string' && typeof end.namespace === 'string'
+    && typeof end.name === 'string' && typeof end.managed === 'boolean' && !!end.podLabels && typeof end.podLabels === 'object'
+    && Object.keys(end.podLabels).length > 0;
+  if (!looksLikeWorkload) {
+    throw zeroTrustError(scope, `"${which}" (${describeValue(end)}) is not a workload of a zero-trust namespace and has no explicit attributes`,
+      'adopt it with zeroTrustNamespace.adopt(deployment), declare it with addWorkload(), or reference it with ZeroTrustWorkload.fromAttributes()');
+  }
+  const root = (end as unknown as IConstruct).node?.root;
+  if (root !== undefined && root !== scope.node.root) {
+    throw zeroTrustError(scope, `"${which}" (${(end as unknown as IConstruct).node.path}) belongs to another cdk8s App, whose namespaces never see this link, so only one side of it would open`,
+      'declare both workloads in one App, or reference the other app\'s workload in this one with ZeroTrustWorkload.fromAttributes()');
+  }
+  return end;
 }
 
 /**
@@ -275,8 +408,7 @@ export function requireOwnedWorkload(
   scope: IConstruct, role: string, workload: IZeroTrustWorkload, consequence: string, fix: string,
 ): IZeroTrustWorkload {
   if (!workload || typeof workload.principal !== 'string' || workload.managed !== true) {
-    const what = (workload as unknown as IConstruct)?.node?.path ?? String(workload);
-    throw zeroTrustError(scope, `"${role}" (${what}) is not a workload of a zero-trust namespace of this app, so ${consequence}`, fix);
+    throw zeroTrustError(scope, `"${role}" (${describeValue(workload)}) is not a workload of a zero-trust namespace of this app, so ${consequence}`, fix);
   }
-  return workload;
+  return checkLinkEnd(scope, role, workload);
 }

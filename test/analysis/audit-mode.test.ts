@@ -2,6 +2,7 @@
 // The analyzer must show that nothing is enforced yet, and what enforcement would refuse.
 import { App } from 'cdk8s';
 import { LinkPort, Reachability, ZeroTrustMode, ZeroTrustNamespace } from '../../lib';
+import { synthApp } from '../support/synth';
 import { deploymentFor } from './support/objects';
 
 /** The path whose port range holds `port` (equal outcomes merge into ranges such as `any`). */
@@ -19,7 +20,7 @@ function estate(mode: ZeroTrustMode): Reachability {
   db.allowFrom(api, { ports: [LinkPort.tcp(5432)] });
   api.allowFrom(worker, { ports: [LinkPort.tcp(8080)], http: { methods: ['POST'], paths: ['/jobs/*'] } });
   const pods = [api, db, worker].map(w => deploymentFor(w, w.ports));
-  return Reachability.fromManifests([...app.charts.flatMap(c => c.toJson()), ...pods]);
+  return Reachability.fromManifests([...synthApp(app), ...pods]);
 }
 
 test('audit mode enforces nothing new: the undeclared worker -> db path is open, and dry-run says enforcement would deny it', () => {

@@ -18,6 +18,7 @@ describe('workloads', () => {
       serviceAccount: 'default',
       sidecar: false,
       platform: false,
+      representative: false,
       ports: ['tcp/8080 (http)', 'udp/53'],
       ingressIsolated: false,
       egressIsolated: false,
@@ -55,19 +56,24 @@ describe('sidecar injection', () => {
 });
 
 describe('platform endpoints', () => {
-  test('kube-dns and istiod are assumed, reported as assumptions, and never sources', () => {
+  test('kube-dns and istiod are assumed destinations, the ingress gateway an assumed source', () => {
     const r = Reachability.fromManifests([workload('a', 'w')]);
-    expect(r.workloads().filter(w => w.platform).map(w => `${w.id} ${w.ports.join(',')}`)).toEqual([
-      'istio-system/istiod tcp/15012 (grpc-xds)',
-      'kube-system/kube-dns udp/53 (dns),tcp/53 (dns-tcp)',
+    expect(r.workloads().filter(w => w.platform).map(w => `${w.id} ${w.serviceAccount} ${w.ports.join(',')}`)).toEqual([
+      'istio-system/istio-ingressgateway istio-ingressgateway-service-account tcp/8080 (http2),tcp/8443 (https)',
+      'istio-system/istiod istiod tcp/15012 (grpc-xds)',
+      'kube-system/kube-dns coredns udp/53 (dns),tcp/53 (dns-tcp)',
     ]);
-    expect(r.findings().filter(f => f.kind === 'assumption').map(f => f.subject)).toEqual(['istio-system/istiod', 'kube-system/kube-dns']);
-    expect(r.paths().filter(p => p.source.startsWith('kube-system') || p.source.startsWith('istio-system'))).toEqual([]);
+    expect(r.findings().filter(f => f.kind === 'assumption').map(f => f.subject)).toEqual(['istio-system/istio-ingressgateway', 'istio-system/istiod', 'kube-system/kube-dns']);
+    expect([...new Set(r.paths().filter(p => p.source.startsWith('kube-system') || p.source.startsWith('istio-system')).map(p => p.source))])
+      .toEqual(['istio-system/istio-ingressgateway']);
+    // kube-dns and istiod are never sources; the gateway is never a destination, and outside endpoints never talk to each other.
+    expect(r.paths().filter(p => p.destination === 'istio-system/istio-ingressgateway')).toEqual([]);
+    expect(r.paths().filter(p => p.source === 'istio-system/istio-ingressgateway').map(p => p.destination)).toEqual(['a/w', 'a/w', 'a/w']);
   });
 
   test('a manifest defining kube-dns replaces the assumption', () => {
     const r = Reachability.fromManifests([workload('kube-system', 'coredns', { labels: { 'k8s-app': 'kube-dns' }, ports: [{ port: 5353, protocol: 'UDP' }] })]);
-    expect(r.workloads().map(w => w.id)).toEqual(['istio-system/istiod', 'kube-system/coredns']);
+    expect(r.workloads().map(w => w.id)).toEqual(['istio-system/istio-ingressgateway', 'istio-system/istiod', 'kube-system/coredns']);
   });
 
   test('they can be switched off', () => {
@@ -80,7 +86,8 @@ describe('bad input is refused with a message naming the object, the value and t
   test.each([
     ['a non-object', ['oops'], 'object 1 is not a Kubernetes object: "oops"'],
     ['no kind', [{ apiVersion: 'v1', metadata: { name: 'x' } }], 'object 1 lacks apiVersion, kind or metadata.name: {"apiVersion":"v1","metadata":{"name":"x"}}'],
-    ['a duplicate', [workload('a', 'w'), workload('a', 'w')], 'Deployment a/w: defined twice; every object must be unique by kind, namespace and name'],
+    ['a conflicting duplicate', [workload('a', 'w'), workload('a', 'w', { labels: { other: 'x' } })],
+      'Deployment a/w: defined twice with different content (input and input); every object must be unique by kind, namespace and name'],
     ['no podSelector', [np({ ingress: [] })], 'NetworkPolicy shop/bad: spec.podSelector is required (use {} to select every pod in the namespace)'],
     ['a bad operator', [np({ podSelector: { matchExpressions: [{ key: 'a', operator: 'Equals', values: ['b'] }] } })],
       "NetworkPolicy shop/bad: spec.podSelector: unknown matchExpressions operator 'Equals' (expected In, NotIn, Exists or DoesNotExist)"],
@@ -102,7 +109,7 @@ describe('bad input is refused with a message naming the object, the value and t
     ['an unknown mTLS mode', [{ apiVersion: 'security.istio.io/v1', kind: 'PeerAuthentication', metadata: { name: 'p', namespace: 'a' }, spec: { mtls: { mode: 'SOMETIMES' } } }],
       "PeerAuthentication a/p: spec.mtls.mode: unknown mTLS mode 'SOMETIMES'"],
     ['a bad container port', [{ ...workload('a', 'w'), spec: { selector: {}, template: { spec: { containers: [{ name: 'c', ports: [{ containerPort: 70000 }] }] } } } }],
-      'Deployment a/w: container \'c\' has an invalid port {"containerPort":70000}'],
+      'Deployment a/w: spec.template.spec.containers[0].ports[0]: container \'c\' has an invalid port {"containerPort":70000} (containerPort must be a number in 1-65535, protocol TCP, UDP or SCTP)'],
   ])('%s', (_what, objects, message) => {
     expect(() => Reachability.fromManifests(objects as any[])).toThrow(new AnalysisInputError(message));
   });
@@ -134,7 +141,7 @@ describe('reading files', () => {
     expect(r.findings()).toContainEqual({
       kind: 'unsupported', subject: path.join(cdk, 'Stack.template.json'), message: 'not a Kubernetes manifest (no apiVersion and kind); skipped',
     });
-    expect(() => Reachability.fromFiles([path.join(cdk, 'Stack.template.json')])).toThrow(/^object 1 lacks apiVersion, kind or metadata.name/);
+    expect(() => Reachability.fromFiles([path.join(cdk, 'Stack.template.json')])).toThrow(/Stack\.template\.json: object 1 lacks apiVersion, kind or metadata.name/);
   });
 
   test('invalid YAML and missing paths are input errors', () => {

@@ -143,7 +143,7 @@ describe('matching: principals, namespaces, ports, methods, paths', () => {
 });
 
 describe('what the analyzer will not guess', () => {
-  test('the reference example with request.auth.claims: unknown for HTTP, never matched for raw TCP', () => {
+  test('the reference example with request.auth.claims: decided by the token, never matched for raw TCP', () => {
     const r = analyze(authorizationPolicy('default', 'httpbin', {
       selector: { matchLabels: { app: 'details' } },
       action: 'ALLOW',
@@ -152,24 +152,41 @@ describe('what the analyzer will not guess', () => {
         to: [{ operation: { methods: ['GET'], paths: ['/info*'] } }, { operation: { methods: ['POST'], paths: ['/data'] } }],
         when: [{ key: 'request.auth.claims[iss]', values: ['https://accounts.google.com'] }],
       }],
-    }));
-    const check = r.check({ source: 'foo/sleep', destination: 'default/details', port: 9080, method: 'GET', path: '/info/x' });
-    expect(check.l7).toBe('unknown');
-    expect(check.verdict).toBe('unknown');
-    expect(check.caveats).toContain('unresolved: when request.auth.claims[iss] depends on data the manifests do not hold');
-    expect(l7(r, 'foo/sleep', 'default/details', 9080, 'PUT', '/info/x')).toBe('deny');
-    expect(r.uncertainPaths({ source: 'foo/sleep' })).toEqual(['foo/sleep -> default/details tcp/any']);
-    expect(r.findings()).toContainEqual({
-      kind: 'unsupported',
-      subject: 'AuthorizationPolicy default/httpbin',
-      message: "when key 'request.auth.claims[iss]' depends on data the manifests do not hold (IPs, headers, JWT, SNI); matching requests are reported as unknown",
+    }), {
+      apiVersion: 'security.istio.io/v1',
+      kind: 'RequestAuthentication',
+      metadata: { name: 'google', namespace: 'default' },
+      spec: { selector: { matchLabels: { app: 'details' } }, jwtRules: [{ issuer: 'https://accounts.google.com' }] },
     });
+    const get = { source: 'foo/sleep', destination: 'default/details', port: 9080, method: 'GET', path: '/info/x' };
+    // Without a token the claim is absent, so the ALLOW rule cannot match.
+    expect(r.check(get).l7).toBe('deny');
+    expect(r.check({ ...get, jwt: { iss: 'https://accounts.google.com', sub: 'u1' } }).verdict).toBe('allow');
+    expect(r.check({ ...get, method: 'PUT', jwt: { iss: 'https://accounts.google.com', sub: 'u1' } }).l7).toBe('deny');
+    expect(l7(r, 'foo/sleep', 'default/details', 9080)).toBe('deny');
+    // reach shows what the token must carry instead of `unknown`.
+    expect(r.allowedPaths({ source: 'foo/sleep' }).filter(l => l.includes('default/details tcp'))).toEqual([
+      'foo/sleep -> default/details tcp/any GET /info* (JWT any with iss=https://accounts.google.com)',
+      'foo/sleep -> default/details tcp/any POST /data (JWT any with iss=https://accounts.google.com)',
+    ]);
+    expect(r.uncertainPaths()).toEqual([]);
   });
 
-  test('path templates are reported, not compared literally', () => {
-    const r = analyze(authorizationPolicy('default', 'tpl', { selector: { matchLabels: { app: 'details' } }, rules: [{ to: [{ operation: { paths: ['/users/{*}/info'] } }] }] }));
-    expect(l7(r, 'foo/sleep', 'default/details', 9080, 'GET', '/users/{*}/info')).toBe('unknown');
-    expect(r.findings()).toContainEqual({ kind: 'unsupported', subject: 'AuthorizationPolicy default/tpl', message: 'path templates ({*}, {**}) are not modelled; matching requests are reported as unknown' });
+  test('path templates: {*} is one segment, {**} one or more, and only the last operator', () => {
+    const r = analyze(authorizationPolicy('default', 'tpl', { selector: { matchLabels: { app: 'details' } }, rules: [{ to: [{ operation: { paths: ['/users/{*}/info', '/files/{**}'] } }] }] }));
+    expect(l7(r, 'foo/sleep', 'default/details', 9080, 'GET', '/users/alice/info')).toBe('allow');
+    expect(l7(r, 'foo/sleep', 'default/details', 9080, 'GET', '/users/a/b/info')).toBe('deny');
+    expect(l7(r, 'foo/sleep', 'default/details', 9080, 'GET', '/users//info')).toBe('deny');
+    expect(l7(r, 'foo/sleep', 'default/details', 9080, 'GET', '/files/a/b/c.txt')).toBe('allow');
+    expect(l7(r, 'foo/sleep', 'default/details', 9080, 'GET', '/files')).toBe('deny');
+    const bad = analyze(authorizationPolicy('default', 'bad', { selector: { matchLabels: { app: 'details' } }, rules: [{ to: [{ operation: { paths: ['/a/{**}/b'] } }] }] }));
+    expect(l7(bad, 'foo/sleep', 'default/details', 9080, 'GET', '/a/x/b')).toBe('unknown');
+    expect(bad.findings()).toContainEqual({ kind: 'unsupported', subject: 'AuthorizationPolicy default/bad', message: "path '/a/{**}/b' is not a valid path template ({*} is one segment, {**} one or more and only last); matching requests are reported as unknown" });
+  });
+
+  test('a path template does not make a rule unknown when another field already decides', () => {
+    const r = analyze(authorizationPolicy('default', 'tpl', { selector: { matchLabels: { app: 'details' } }, rules: [{ to: [{ operation: { paths: ['/a/{**}/b'], ports: ['1234'] } }] }] }));
+    expect(l7(r, 'foo/sleep', 'default/details', 9080, 'GET', '/a/x/b')).toBe('deny');
   });
 
   test('an unknown when key is reported as unsupported and never matched either way', () => {

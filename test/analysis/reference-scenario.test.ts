@@ -94,9 +94,18 @@ describe('the real constructs: examples/reference (adopted cdk8s-plus Deployment
   const real = Reachability.fromApp(referenceApp().app);
 
   test('analyze to the same paths as the hand-built fixture: the 13 links, DNS and istiod', () => {
-    expect(real.allowedPaths()).toEqual(reference.allowedPaths());
-    expect(real.allowedPaths({ platform: false })).toHaveLength(13);
+    expect(real.allowedPaths({ outside: false })).toEqual(reference.allowedPaths());
+    expect(real.allowedPaths({ platform: false, outside: false })).toHaveLength(13);
     expect(real.gaps()).toEqual([]);
+  });
+
+  test('the monitoring option: Prometheus in `monitoring` (a representative endpoint) scrapes 15020/15090, which sidecars do not capture, so no gap', () => {
+    const scrapes = real.paths().filter(p => p.source === 'monitoring/*');
+    expect(new Set(scrapes.map(p => p.destination)).size).toBe(15);
+    expect([...new Set(scrapes.map(p => `${p.protocol}/${p.port} ${p.l4} ${p.l7} ${p.verdict}`))].sort()).toEqual(['tcp/15020 allow n/a allow', 'tcp/15090 allow n/a allow']);
+    expect(real.findings().filter(f => f.kind === 'gap' && f.subject.includes(' -> '))).toEqual([]);
+    // The application ports stay closed to it.
+    expect(real.check({ source: 'monitoring/*', destination: 'production/payment-service', port: 8080 }).verdict).toBe('deny');
   });
 
   test('blast radius of order-service', () => {

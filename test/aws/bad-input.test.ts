@@ -1,13 +1,13 @@
 import { Duration, Lazy } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
-import { Chart, Testing } from 'cdk8s';
+import { Chart, Duration as K8sDuration, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { EKS_ISSUER, newStack } from './helpers';
+import { ProjectedServiceAccountToken, ProjectedServiceAccountTokenOptions } from '../../lib';
 import {
   CiDeployRole, CiOidcTrust, ClusterOidcIssuer, GitHubActionsTrustOptions, OidcIssuerTrustOptions,
-  ProjectedServiceAccountToken, ProjectedServiceAccountTokenOptions, ServiceAccountBinding, WorkloadIdentity,
-  WorkloadIdentityMode, WorkloadIdentityProps,
-} from '../../lib';
+  ServiceAccountBinding, WorkloadIdentity, WorkloadIdentityMode, WorkloadIdentityProps,
+} from '../../lib/aws';
 
 const P = 'Test/PaymentService';
 
@@ -22,7 +22,7 @@ const EKS_PATH_FIX = 'copy the issuer from `aws eks describe-cluster --query clu
 const HOST_FIX = 'pass the host alone, e.g. "token.actions.githubusercontent.com"';
 const QUERY_FIX = 'remove everything from \'?\' or \'#\': an issuer is a host, plus /id/<ID> for EKS';
 const SESSION_FIX = 'IAM accepts 3600 to 43200 seconds (1 to 12 hours); use e.g. Duration.hours(1)';
-const EXPIRATION_FIX = 'use 600 (the Kubernetes minimum) to 86400 seconds: this library keeps tokens short-lived';
+const EXPIRATION_FIX = 'use Duration.minutes(10) (the Kubernetes minimum) to Duration.hours(24), in whole seconds: this library keeps tokens short-lived';
 const EKS_HOST = 'oidc.eks.us-east-1.amazonaws.com';
 
 function identity(overrides: Partial<WorkloadIdentityProps>, issuer = EKS_ISSUER) {
@@ -172,12 +172,12 @@ describe('projected token and annotation bad input', () => {
   }
 
   test.each<[string, Partial<ProjectedServiceAccountTokenOptions>, string]>([
-    ['expirationSeconds below 600', { expirationSeconds: 599 },
-      refusal(W, 'expirationSeconds of 599 seconds is out of range', EXPIRATION_FIX)],
-    ['expirationSeconds above a day', { expirationSeconds: 86401 },
-      refusal(W, 'expirationSeconds of 86401 seconds is out of range', EXPIRATION_FIX)],
-    ['fractional expirationSeconds', { expirationSeconds: 600.5 },
-      refusal(W, 'expirationSeconds of 600.5 seconds is out of range', EXPIRATION_FIX)],
+    ['expiration below 10 minutes', { expiration: K8sDuration.seconds(599) },
+      refusal(W, 'expiration of 599 seconds is out of range', EXPIRATION_FIX)],
+    ['expiration above a day', { expiration: K8sDuration.seconds(86401) },
+      refusal(W, 'expiration of 86401 seconds is out of range', EXPIRATION_FIX)],
+    ['fractional expiration', { expiration: K8sDuration.millis(600500) },
+      refusal(W, 'expiration of 600.5 seconds is out of range', EXPIRATION_FIX)],
     ['empty audience', { audience: '' },
       refusal(W, 'audience "" is empty or contains spaces', 'pass one audience, e.g. "vault"')],
     ['path escaping the volume', { path: '../token' },

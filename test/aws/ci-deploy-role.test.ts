@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { Template } from 'aws-cdk-lib/assertions';
 import { ACCOUNT, conditionsAdmit, newStack, onlyTrustStatement, policyActionsAndResources } from './helpers';
-import { CiDeployRole, CiOidcTrust } from '../../lib';
+import { CiDeployRole, CiOidcTrust } from '../../lib/aws';
 
 const GITHUB = 'token.actions.githubusercontent.com';
 const GITHUB_PROVIDER_ARN = `arn:aws:iam::${ACCOUNT}:oidc-provider/${GITHUB}`;

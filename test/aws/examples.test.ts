@@ -10,7 +10,7 @@ import { conditionsAdmit, EKS_ISSUER, newStack, onlyTrustStatement, policyAction
 import { AwsExamples, synthAwsExamples } from '../../examples/aws';
 import { RECEIPTS_BUCKET } from '../../examples/aws/payment-service-identity';
 import { referenceScenario } from '../../examples/reference/scenario';
-import { ClusterOidcIssuer, WorkloadIdentity, WorkloadIdentityMode } from '../../lib';
+import { ClusterOidcIssuer, WorkloadIdentity, WorkloadIdentityMode } from '../../lib/aws';
 
 const ISSUER = 'oidc.eks.us-east-1.amazonaws.com/id/5C1E2B3A4D5F60718293A4B5C6D7E8F9';
 const ROLE_ARN = 'arn:aws:iam::111122223333:role/workloads/production-payment-service';

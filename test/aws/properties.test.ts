@@ -1,7 +1,7 @@
 import { Template } from 'aws-cdk-lib/assertions';
 import * as fc from 'fast-check';
 import { conditionsAdmit, EKS_ISSUER, newStack, onlyTrustStatement } from './helpers';
-import { CiDeployRole, CiOidcTrust, ClusterOidcIssuer, WorkloadIdentity, WorkloadIdentityMode } from '../../lib';
+import { CiDeployRole, CiOidcTrust, ClusterOidcIssuer, WorkloadIdentity, WorkloadIdentityMode } from '../../lib/aws';
 
 // RFC 1123 labels: what a namespace or ServiceAccount name can be.
 const label = fc.stringMatching(/^[a-z0-9]([-a-z0-9]{0,20}[a-z0-9])?$/);

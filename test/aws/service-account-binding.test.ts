@@ -7,7 +7,7 @@ import * as kplus from 'cdk8s-plus-28';
 import { ACCOUNT, EKS_ISSUER, newStack } from './helpers';
 import {
   ClusterOidcIssuer, IServiceAccountBinding, ServiceAccountBinding, WorkloadIdentity, WorkloadIdentityMode,
-} from '../../lib';
+} from '../../lib/aws';
 
 function paymentServiceAccount() {
   const chart = new Chart(Testing.app(), 'production', { namespace: 'production' });

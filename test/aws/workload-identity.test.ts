@@ -5,7 +5,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { ACCOUNT, conditionsAdmit, EKS_ISSUER, newStack, onlyTrustStatement, policyActionsAndResources } from './helpers';
-import { ClusterOidcIssuer, WorkloadIdentity, WorkloadIdentityMode } from '../../lib';
+import { ClusterOidcIssuer, WorkloadIdentity, WorkloadIdentityMode } from '../../lib/aws';
 
 const PROVIDER_ARN = `arn:aws:iam::${ACCOUNT}:oidc-provider/${EKS_ISSUER}`;
 

@@ -6,9 +6,8 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import { App as Cdk8sApp, Testing } from 'cdk8s';
 import { conditionsAdmit, onlyTrustStatement, policyActionsAndResources } from './helpers';
 import { referenceScenario } from '../../examples/reference/scenario';
-import {
-  ClusterOidcIssuer, IServiceAccountBinding, WorkloadIdentity, WorkloadIdentityMode, ZeroTrustNamespace, ZeroTrustWorkload,
-} from '../../lib';
+import { ZeroTrustNamespace, ZeroTrustWorkload } from '../../lib';
+import { ClusterOidcIssuer, IServiceAccountBinding, WorkloadIdentity, WorkloadIdentityMode } from '../../lib/aws';
 
 // kubernetes-models is CommonJS; validate() checks objects against the real schemas.
 // eslint-disable-next-line @typescript-eslint/no-require-imports

@@ -1,14 +1,14 @@
 import { App } from 'cdk8s';
 import { PodSecurityLevel, ZeroTrustMode, ZeroTrustNamespace } from '../../lib';
 import { ISTIOD, KUBE_DNS, l4Allows, l7Allows, Pod, podFor } from '../support/policy-eval';
-import { find } from '../support/synth';
+import { find, synthApp } from '../support/synth';
 
 function synth(props: ConstructorParameters<typeof ZeroTrustNamespace>[2] = {}) {
   const app = new App();
   const ns = new ZeroTrustNamespace(app, 'production', props);
   const api = ns.addWorkload('api', { ports: [{ number: 8080, name: 'http' }] });
   void api;
-  return { ns, manifests: ns.toJson() };
+  return { ns, manifests: synthApp(app) };
 }
 
 describe('ZeroTrustNamespace', () => {

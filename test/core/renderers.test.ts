@@ -1,17 +1,20 @@
-import { ApiObject, App } from 'cdk8s';
-import { Construct } from 'constructs';
-import { ILayerRenderer, IstioRenderer, LinkPort, NamespaceRenderContext, NetworkPolicyRenderer, ZeroTrustNamespace } from '../../lib';
+import { ApiObject, App, Lazy } from 'cdk8s';
+import { ILayerRenderer, IRenderLayer, IstioRenderer, LayerRenderer, LinkPort, NetworkPolicyRenderer, ZeroTrustNamespace } from '../../lib';
+import { synthApp } from '../support/synth';
 
-/** A made-up third layer: one object per inbound link, to prove layers plug in without touching constructs. */
-class AuditLogRenderer implements ILayerRenderer {
+/** A made-up third layer: one object listing the inbound links, to prove layers plug in without touching constructs. */
+class AuditLogRenderer extends LayerRenderer {
   public readonly layerName = 'AuditLog';
-  public render(ctx: NamespaceRenderContext): void {
-    const scope = new Construct(ctx.scope, this.layerName);
-    new ApiObject(scope, 'paths', {
+  public addNamespace(layer: IRenderLayer): void {
+    new ApiObject(layer.scope, 'paths', {
       apiVersion: 'v1',
       kind: 'ConfigMap',
-      metadata: { name: 'declared-paths', namespace: ctx.namespace.name },
-      data: { paths: ctx.inbound.map(l => `${l.from.principal} -> ${l.to.name}:${l.ports.map(p => p.port).join(',')}`).join('\n') },
+      metadata: { name: 'declared-paths', namespace: layer.namespace.name },
+      data: {
+        paths: Lazy.any({
+          produce: () => layer.resolve().inbound.map(l => `${l.from.principal} -> ${l.to.name}:${l.ports.map(p => p.port).join(',')}`).join('\n'),
+        }),
+      },
     });
   }
 }
@@ -22,7 +25,7 @@ describe('layers are pluggable', () => {
     const ns = new ZeroTrustNamespace(app, 'production', { renderers });
     const payments = ns.addWorkload('payment-service');
     payments.allowFrom(ns.addWorkload('checkout-api'), { ports: [LinkPort.tcp(8080)] });
-    return ns.toJson();
+    return synthApp(app);
   }
 
   test('a third layer reads the same intent and adds its objects beside the others', () => {

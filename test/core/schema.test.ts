@@ -2,7 +2,7 @@ import { App } from 'cdk8s';
 import { quickstart } from '../../examples/quickstart/quickstart';
 import { referenceScenario } from '../../examples/reference/scenario';
 import { ZeroTrustMode, ZeroTrustNamespace } from '../../lib';
-import { examineSchema } from '../support/schema';
+import { examineSchema, loadCrdSchemas } from '../support/schema';
 import { synthApp } from '../support/synth';
 
 describe('every emitted object validates against the real schemas', () => {
@@ -29,5 +29,18 @@ describe('every emitted object validates against the real schemas', () => {
     expect(problems[0]).toMatch(/AuthorizationPolicy y\/x: .*additionalProperty.*form/);
     expect(problems[1]).toMatch(/NetworkPolicy \/x: .*podSelector/);
     expect(problems[2]).toBe('Widget /w: no schema known for example.com/v1 Widget');
+  });
+
+  test('a CRD file that cannot be loaded is named in one clear error', () => {
+    expect(() => loadCrdSchemas(['/nonexistent/crds/istio.yaml'])).toThrow(
+      /^cannot load the CRD schemas in \/nonexistent\/crds\/istio\.yaml: ENOENT/);
+  });
+
+  test('the CRDs the tests need are carried in the repository', () => {
+    const kinds = [...loadCrdSchemas(['istio.yaml', 'prometheus-rules.yaml', 'gateway-api-standard.yaml']
+      .map(f => `${__dirname}/../../crds/${f}`)).keys()];
+    for (const gvk of ['security.istio.io/v1/AuthorizationPolicy', 'monitoring.coreos.com/v1/PrometheusRule', 'gateway.networking.k8s.io/v1/Gateway']) {
+      expect(kinds).toContain(gvk);
+    }
   });
 });

@@ -1,4 +1,4 @@
-import { App, Chart } from 'cdk8s';
+import { App, Chart, Duration } from 'cdk8s';
 import { edgesExample } from '../../examples/edges/edges';
 import { ZeroTrustAlerts, ZeroTrustMode, ZeroTrustNamespace } from '../../lib';
 import { examineSchema } from '../support/schema';
@@ -55,8 +55,8 @@ describe('ZeroTrustAlerts', () => {
       ruleNamespace: 'observability',
       ruleLabels: { release: 'kube-prometheus' },
       alertLabels: { team: 'platform' },
-      deniedCalls: { threshold: 0.5, window: '10m', for: '15m', severity: 'critical' },
-      mtlsHandshakeFailures: { threshold: 1, window: '1m', for: '2m' },
+      deniedCalls: { threshold: 0.5, window: Duration.minutes(10), for: Duration.seconds(15 * 60), severity: 'critical' },
+      mtlsHandshakeFailures: { threshold: 1, window: Duration.seconds(90), for: Duration.hours(2) },
     });
     expect(examineSchema([rule])).toEqual([]);
     expect(rule.metadata).toEqual({ name: 'mesh-alerts', namespace: 'observability', labels: { release: 'kube-prometheus' } });
@@ -64,8 +64,8 @@ describe('ZeroTrustAlerts', () => {
     expect(denied.expr).toMatch(/\[10m\]\)\) > 0\.5$/);
     expect(denied.for).toBe('15m');
     expect(denied.labels).toEqual({ severity: 'critical', team: 'platform' });
-    expect(mtls.expr).toMatch(/\[1m\]\)\) > 1$/);
-    expect(mtls.for).toBe('2m');
+    expect(mtls.expr).toMatch(/\[1m30s\]\)\) > 1$/);
+    expect(mtls.for).toBe('2h');
     expect(mtls.labels).toEqual({ severity: 'warning', team: 'platform' });
   });
 

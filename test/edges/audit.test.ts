@@ -172,15 +172,20 @@ describe('one workload auditing inside an enforcing namespace: shop/recommendati
     const auditing = build(ZeroTrustMode.AUDIT);
     const enforcing = build();
     expect([...auditing.keys()].filter(k => !enforcing.has(k)).sort()).toEqual([
-      'AuthorizationPolicy recommendations-audit-allow-all', 'PeerAuthentication recommendations-audit', 'Sidecar recommendations-audit',
+      'AuthorizationPolicy recommendations-audit-allow-all', 'AuthorizationPolicy recommendations-audit-allow-nothing',
+      'PeerAuthentication recommendations-audit', 'Sidecar recommendations-audit',
     ]);
     expect([...enforcing.keys()].filter(k => !auditing.has(k)).sort()).toEqual(['NetworkPolicy recommendations-ingress']);
     const changed = [...auditing.keys()].filter(k => enforcing.has(k))
       .flatMap(k => diffPaths(auditing.get(k), enforcing.get(k)).map(p => `${k}: ${p}`)).sort();
+    // Besides the mode's own fields: the reserved audit label on the workload's pods, so every
+    // selector of those pods (its own policy, its client's egress peer) names it too.
     expect(changed).toEqual([
       'AuthorizationPolicy recommendations-ingress: metadata.annotations',
+      'AuthorizationPolicy recommendations-ingress: spec.selector.matchLabels.cdk8s-zero-trust/audit',
       'NetworkPolicy allow-dns: spec.podSelector.matchExpressions',
       'NetworkPolicy allow-istiod: spec.podSelector.matchExpressions',
+      'NetworkPolicy client-egress: spec.egress',
       'NetworkPolicy default-deny: spec.podSelector.matchExpressions',
     ]);
     expect(examineSchema([...auditing.values()])).toEqual([]);

@@ -1,4 +1,4 @@
-import { App, Chart, Testing } from 'cdk8s';
+import { App, Chart, Duration, Testing } from 'cdk8s';
 import {
   AddressEgress, AddressEgressProps, ExternalPort, HostEgress, HostEgressProps, IdentityAwareEntryPoint, IdentityAwareEntryPointProps,
   LinkPort, ZeroTrustAlerts, ZeroTrustAlertsProps, ZeroTrustMode, ZeroTrustNamespace, ZeroTrustWorkload,
@@ -125,6 +125,18 @@ const cases: [string, () => unknown, string][] = [
     '[tools/out] CIDR "::/0" admits every address. Fix: name the provider\'s ranges instead, or set allowAnyAddressUnsafe: true if you really mean the whole internet.'],
   ['0.0.0.0/0 as a host address without opt-in', host({ addresses: ['0.0.0.0/0'] }),
     '[tools/out] address "0.0.0.0/0" admits every address. Fix: name the provider\'s ranges instead, or set allowAnyAddressUnsafe: true if you really mean the whole internet.'],
+  ['two halves that add up to all of IPv4', () => {
+    const { ns, panel } = setting();
+    new AddressEgress(ns, 'low', { from: panel, cidr: '0.0.0.0/1', ports: [ExternalPort.tcp(443)] });
+    new AddressEgress(ns, 'out', { from: panel, cidr: '128.0.0.0/1', ports: [ExternalPort.https(443)] });
+  },
+  '[tools/out] the address ranges tools/admin-panel may reach on TCP/443 add up to every IPv4 address (0.0.0.0/1 at tools/low; 128.0.0.0/1 at tools/out). Fix: name the provider\'s ranges instead, or set allowAnyAddressUnsafe: true on the declaration if you really mean the whole internet.'],
+  ['IPv4-mapped IPv6 range that spells all of IPv4', address({ cidr: '::ffff:0:0/96' }),
+    '[tools/out] the address ranges tools/admin-panel may reach on TCP/443 add up to every IPv4 address (::ffff:0:0/96 at tools/out). Fix: name the provider\'s ranges instead, or set allowAnyAddressUnsafe: true on the declaration if you really mean the whole internet.'],
+  ['host addresses that add up to all of IPv6', host({ addresses: ['::/1', '8000::/1'] }),
+    '[tools/out] the address ranges tools/admin-panel may reach on TCP/443 add up to every IPv4 and every IPv6 address (::/1, 8000::/1 at tools/out). Fix: name the provider\'s ranges instead, or set allowAnyAddressUnsafe: true on the declaration if you really mean the whole internet.'],
+  ['IPv4 quarters and a mapped quarter that add up to all of IPv4', host({ addresses: ['0.0.0.0/2', '64.0.0.0/2', '128.0.0.0/2', '::ffff:c000:0/98'] }),
+    '[tools/out] the address ranges tools/admin-panel may reach on TCP/443 add up to every IPv4 address (0.0.0.0/2, 64.0.0.0/2, 128.0.0.0/2, ::ffff:c000:0/98 at tools/out). Fix: name the provider\'s ranges instead, or set allowAnyAddressUnsafe: true on the declaration if you really mean the whole internet.'],
   ['except outside the range', address({ except: ['198.51.100.0/28'] }),
     '[tools/out] except entry "198.51.100.0/28" is not inside "203.0.113.0/24". Fix: list only sub-ranges of "203.0.113.0/24" in "except" (NetworkPolicy rejects others).'],
   ['malformed except', address({ except: ['203.0.113.0/40'] }),
@@ -176,15 +188,19 @@ const cases: [string, () => unknown, string][] = [
     '[tools/api] mode "AUDIT" is unknown. Fix: use ZeroTrustMode.ENFORCE or ZeroTrustMode.AUDIT.'],
   ['an enforcing workload in an audit namespace', () => new ZeroTrustNamespace(new App(), 'shop', { mode: ZeroTrustMode.AUDIT }).addWorkload('api', { mode: ZeroTrustMode.ENFORCE }),
     '[shop/api] mode "enforce" on a workload of an audit-mode namespace is not supported: the namespace holds back DNS and istiod egress, which the workload would then lose. Fix: switch the namespace to enforce and set mode: ZeroTrustMode.AUDIT on the workloads still auditing.'],
-  ['an auditing workload selected by two labels', () => setting().ns.addWorkload('api', { mode: ZeroTrustMode.AUDIT, podLabels: { app: 'api', tier: 'web' } }),
-    '[tools/api] mode "audit" needs a workload selected by exactly one pod label, but it has 2 (app, tier). Fix: select its pods by one label, or audit the whole namespace: NetworkPolicy can only exclude it from default-deny by one "NotIn" label.'],
+  ['a workload carrying the reserved audit label', () => setting().ns.addWorkload('api', { podLabels: { 'app': 'api', 'cdk8s-zero-trust/audit': 'api' } }),
+    '[tools/api] label "cdk8s-zero-trust/audit" is reserved: the library puts it on the pods of workloads auditing on their own, and the namespace\'s default-deny leaves those pods out. Fix: remove "cdk8s-zero-trust/audit" from the labels; to audit this workload, set mode: ZeroTrustMode.AUDIT.'],
+  ['an auditing workload carrying the reserved audit label itself', () => setting().ns.addWorkload('api', { mode: ZeroTrustMode.AUDIT, podLabels: { 'cdk8s-zero-trust/audit': 'other' } }),
+    '[tools/api] label "cdk8s-zero-trust/audit" is reserved: the library puts it on the pods of workloads auditing on their own, and the namespace\'s default-deny leaves those pods out. Fix: remove "cdk8s-zero-trust/audit" from the labels; to audit this workload, set mode: ZeroTrustMode.AUDIT.'],
   // Alerts
   ['alerts on a namespace without the monitoring option', alerts({}, false),
     '[monitoring/alerts] namespace "shop" has no monitoring option, so Prometheus cannot scrape its sidecars (TCP 15020/15090) and the alerts would never fire. Fix: set monitoring: { namespace: \'<your Prometheus namespace>\' } on the ZeroTrustNamespace "shop".'],
   ['alerts on no namespace', alerts({ namespaces: [] }),
     '[monitoring/alerts] no namespace to watch. Fix: pass the ZeroTrustNamespaces whose calls the alerts cover.'],
-  ['alert window that is no duration', alerts({ deniedCalls: { window: '5 minutes' } }),
-    '[monitoring/alerts] deniedCalls.window "5 minutes" is not a Prometheus duration. Fix: use a duration such as "5m", "1h" or "30s".'],
+  ['alert window of zero', alerts({ deniedCalls: { window: Duration.seconds(0) } }),
+    '[monitoring/alerts] deniedCalls.window 0 seconds is not a positive whole number of milliseconds. Fix: pass a cdk8s Duration such as Duration.minutes(5), Duration.hours(1) or Duration.seconds(30).'],
+  ['alert for of a fraction of a millisecond', alerts({ deniedCalls: { for: Duration.millis(0.5) } }),
+    '[monitoring/alerts] deniedCalls.for 0.5 millis is not a positive whole number of milliseconds. Fix: pass a cdk8s Duration such as Duration.minutes(5), Duration.hours(1) or Duration.seconds(30).'],
   ['negative threshold', alerts({ mtlsHandshakeFailures: { threshold: -1 } }),
     '[monitoring/alerts] mtlsHandshakeFailures.threshold -1 is not a non-negative number. Fix: give a rate per second, e.g. 0 or 0.1.'],
   ['both alerts disabled', alerts({ deniedCalls: { enabled: false }, mtlsHandshakeFailures: { enabled: false } }),

@@ -78,9 +78,14 @@ function nsLabelsOf(manifests: Manifest[], ns: string): { [k: string]: string } 
   return namespaceLabels(manifests)[ns] ?? { 'kubernetes.io/metadata.name': ns };
 }
 
-function matchesSelector(selector: any, labels: { [k: string]: string }): boolean {
+export function matchesSelector(selector: any, labels: { [k: string]: string }): boolean {
   if (selector === undefined || selector === null) return true;
-  if (selector.matchExpressions) throw new Error('policy-eval: matchExpressions are not modelled');
+  // In and NotIn (the audit exemption); NotIn also matches a pod without the key, as in Kubernetes.
+  for (const e of selector.matchExpressions ?? []) {
+    if (e.operator === 'In' && !e.values.includes(labels[e.key])) return false;
+    if (e.operator === 'NotIn' && labels[e.key] !== undefined && e.values.includes(labels[e.key])) return false;
+    if (e.operator !== 'In' && e.operator !== 'NotIn') throw new Error(`policy-eval: matchExpressions operator ${e.operator} is not modelled`);
+  }
   return Object.entries(selector.matchLabels ?? {}).every(([k, v]) => labels[k] === v);
 }
 
@@ -140,7 +145,7 @@ function anyMatch(patterns: string[] | undefined, value: string | undefined): bo
   return patterns === undefined || patterns.some(p => istioMatch(p, value));
 }
 
-function ruleMatches(rule: any, principal: string | undefined, req: Request): boolean {
+export function ruleMatches(rule: any, principal: string | undefined, req: Request): boolean {
   const fromOk = rule.from === undefined || rule.from.some((f: any) => {
     const s = f.source ?? {};
     for (const k of Object.keys(s)) if (k !== 'principals') throw new Error(`policy-eval: source.${k} is not modelled`);
@@ -174,10 +179,15 @@ export function l7Allows(manifests: Manifest[], src: Pod, dst: Pod, req: Request
     && matchesSelector(m.spec.selector, dst.labels));
   const rulesOf = (action: string) => policies.filter(p => (p.spec.action ?? 'ALLOW') === action).flatMap(p => p.spec.rules ?? []);
   if (policies.some(p => p.spec.action === 'CUSTOM' || p.spec.action === 'AUDIT')) throw new Error('policy-eval: CUSTOM/AUDIT not modelled');
+  // Plain TCP (no method): Istio's TCP filter chain drops a whole ALLOW rule that has any HTTP field,
+  // other operations of that rule included.
+  const tcp = req.method === undefined;
+  const hasHttp = (r: any) => (r.to ?? []).some((t: any) => t.operation?.methods || t.operation?.paths);
+  if (tcp && rulesOf('DENY').some(hasHttp)) throw new Error('policy-eval: a DENY rule with HTTP fields on plain TCP is not modelled');
   if (rulesOf('DENY').some(r => ruleMatches(r, principal, req))) return false;
   const allowPolicies = policies.filter(p => (p.spec.action ?? 'ALLOW') === 'ALLOW');
   if (allowPolicies.length === 0) return true;
-  return rulesOf('ALLOW').some(r => ruleMatches(r, principal, req));
+  return rulesOf('ALLOW').some(r => !(tcp && hasHttp(r)) && ruleMatches(r, principal, req));
 }
 
 /** Both layers together. */

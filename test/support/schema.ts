@@ -42,18 +42,28 @@ function compiles(pattern: string): boolean {
 
 function crdValidatorsByGvk(): Map<string, ValidateFunction> {
   if (crdLoadError) throw crdLoadError;
-  if (crdValidators) return crdValidators;
+  if (!crdValidators) {
+    try {
+      crdValidators = loadCrdSchemas(CRD_FILES);
+    } catch (e) {
+      crdLoadError = e as Error;
+      throw e;
+    }
+  }
+  return crdValidators;
+}
+
+/** Compiles the CRDs of `files`; a file that cannot be read or parsed is named in the error. */
+export function loadCrdSchemas(files: string[]): Map<string, ValidateFunction> {
   const loaded = new Map<string, ValidateFunction>();
-  for (const file of CRD_FILES) {
+  for (const file of files) {
     try {
       loadCrdFile(file, loaded);
     } catch (e) {
-      crdLoadError = new Error(`cannot load the CRD schemas in ${file}: ${(e as Error).message}`);
-      throw crdLoadError;
+      throw new Error(`cannot load the CRD schemas in ${file}: ${(e as Error).message}`);
     }
   }
-  crdValidators = loaded;
-  return crdValidators;
+  return loaded;
 }
 
 function loadCrdFile(file: string, into: Map<string, ValidateFunction>): void {

@@ -9,6 +9,8 @@ export interface Estate {
   readonly networkPolicies: readonly NetworkPolicyInfo[];
   readonly peerAuthentications: readonly PeerAuthenticationInfo[];
   readonly authorizationPolicies: readonly AuthorizationPolicyInfo[];
+  readonly requestAuthentications: readonly RequestAuthenticationInfo[];
+  readonly destinationRules: readonly DestinationRuleInfo[];
   /** Things the analyzer read but does not model, or input it had to interpret. */
   readonly findings: readonly Finding[];
   readonly settings: EstateSettings;
@@ -42,8 +44,19 @@ export interface Workload {
   readonly serviceAccount: string;
   readonly ports: readonly ContainerPort[];
   readonly sidecar: boolean;
-  /** An assumed platform endpoint (kube-dns, istiod) that the manifests did not define. */
+  /** An assumed platform endpoint (kube-dns, istiod, the ingress gateway) that the manifests did not define. */
   readonly platform: boolean;
+  /**
+   * A representative endpoint: the pods a policy peer names that are not in the manifests
+   * ("pods with labels L in namespaces matching S"). Its ServiceAccount is unknown.
+   */
+  readonly representative?: { readonly namespaceKnown: boolean };
+  /** Whether its outbound traffic is analysed (false for kube-dns and istiod: destinations only). */
+  readonly originates: boolean;
+  /** Whether traffic towards it is analysed (false for the ingress gateway and ingress-only representatives). */
+  readonly receives: boolean;
+  /** An Istio gateway: it sends mTLS with its own identity but enforces no sidecar policy inbound. */
+  readonly gateway?: boolean;
 }
 
 export interface ServicePortInfo {
@@ -111,6 +124,10 @@ export interface IstioSource {
   readonly notRemoteIpBlocks?: readonly string[];
   readonly serviceAccounts?: readonly string[];
   readonly notServiceAccounts?: readonly string[];
+  readonly trustDomains?: readonly string[];
+  readonly notTrustDomains?: readonly string[];
+  /** Fields the analyzer does not know: every answer that depends on this source is unknown. */
+  readonly unknownFields?: readonly string[];
 }
 
 export interface IstioOperation {
@@ -122,18 +139,21 @@ export interface IstioOperation {
   readonly notMethods?: readonly string[];
   readonly paths?: readonly string[];
   readonly notPaths?: readonly string[];
+  readonly unknownFields?: readonly string[];
 }
 
 export interface IstioCondition {
   readonly key: string;
   readonly values?: readonly string[];
   readonly notValues?: readonly string[];
+  readonly unknownFields?: readonly string[];
 }
 
 export interface IstioRule {
   readonly from?: readonly IstioSource[];
   readonly to?: readonly IstioOperation[];
   readonly when?: readonly IstioCondition[];
+  readonly unknownFields?: readonly string[];
 }
 
 export type AuthorizationAction = 'ALLOW' | 'DENY' | 'AUDIT' | 'CUSTOM';
@@ -147,6 +167,35 @@ export interface AuthorizationPolicyInfo {
   readonly action: AuthorizationAction;
   readonly rules: readonly IstioRule[];
   readonly dryRun: boolean;
+}
+
+/** One `jwtRules` entry: which tokens the selected workloads validate. */
+export interface JwtRuleInfo {
+  readonly issuer: string;
+  /** Empty: Istio accepts any audience. */
+  readonly audiences: readonly string[];
+}
+
+export interface RequestAuthenticationInfo {
+  readonly namespace: string;
+  readonly name: string;
+  readonly selector?: Labels;
+  readonly jwtRules: readonly JwtRuleInfo[];
+}
+
+/** Client-side TLS of a DestinationRule: only what decides plaintext versus Istio mTLS. */
+export interface DestinationRuleInfo {
+  readonly namespace: string;
+  readonly name: string;
+  /** As written: `svc`, `svc.ns`, `svc.ns.svc.cluster.local`, `*.ns.svc.cluster.local`, `*`. */
+  readonly host: string;
+  /** `trafficPolicy.tls.mode`, if set. */
+  readonly mode?: string;
+  /** `portLevelSettings[].tls.mode` by service port number. */
+  readonly portModes: ReadonlyMap<number, string>;
+  /** `exportTo` contains only `.` (visible in its own namespace only). */
+  readonly privateToNamespace: boolean;
+  readonly workloadSelector?: Labels;
 }
 
 export type FindingKind = 'unsupported' | 'assumption' | 'gap' | 'warning';

@@ -2,7 +2,8 @@ import { Workload } from './model';
 import { Labels, selectorMatches } from '../l4/selectors';
 
 /**
- * Cluster endpoints every pod depends on but which application manifests never contain.
+ * Cluster endpoints every pod depends on (kube-dns, istiod) or that every mesh has at its edge
+ * (the Istio ingress gateway), but which application manifests never contain.
  * They are assumed to exist with the labels stock clusters use; a manifest that defines a
  * workload with the same namespace and labels replaces the assumption.
  */
@@ -17,6 +18,8 @@ export const PLATFORM_WORKLOADS: readonly Workload[] = [
     ports: [{ name: 'dns', port: 53, protocol: 'udp' }, { name: 'dns-tcp', port: 53, protocol: 'tcp' }],
     sidecar: false,
     platform: true,
+    originates: false,
+    receives: true,
   },
   {
     id: 'istio-system/istiod',
@@ -28,6 +31,23 @@ export const PLATFORM_WORKLOADS: readonly Workload[] = [
     ports: [{ name: 'grpc-xds', port: 15012, protocol: 'tcp' }],
     sidecar: false,
     platform: true,
+    originates: false,
+    receives: true,
+  },
+  {
+    // The internet's way in: its Envoy originates Istio mTLS with this identity, so L7 knows its principal.
+    id: 'istio-system/istio-ingressgateway',
+    namespace: 'istio-system',
+    name: 'istio-ingressgateway',
+    kind: 'Platform',
+    labels: { istio: 'ingressgateway', app: 'istio-ingressgateway' },
+    serviceAccount: 'istio-ingressgateway-service-account',
+    ports: [{ name: 'http2', port: 8080, protocol: 'tcp' }, { name: 'https', port: 8443, protocol: 'tcp' }],
+    sidecar: true,
+    platform: true,
+    originates: true,
+    receives: false,
+    gateway: true,
   },
 ];
 
@@ -37,7 +57,7 @@ export function assumedPlatformWorkloads(defined: readonly Workload[]): Workload
 }
 
 function identifyingLabelsMatch(platformLabels: Labels, labels: Labels): boolean {
-  // The first label is the one policies select on (k8s-app=kube-dns, app=istiod).
+  // The first label is the one policies select on (k8s-app=kube-dns, app=istiod, istio=ingressgateway).
   const [key, value] = Object.entries(platformLabels)[0];
   return selectorMatches({ matchLabels: { [key]: value } }, labels);
 }

@@ -1,5 +1,6 @@
 import { AnalysisInputError } from './errors';
-import { ContainerPort } from './model';
+import { optionalLabels, optionalList, optionalObject, optionalString } from './fields';
+import { ContainerPort, Finding } from './model';
 import { toProtocol } from '../l4/port-set';
 import { Labels } from '../l4/selectors';
 
@@ -24,31 +25,49 @@ export interface PodTemplateView {
   readonly hostNetwork: boolean;
 }
 
-/** Reads the pod template of a workload object, whatever its kind. */
-export function podTemplateOf(obj: any, subject: string): PodTemplateView {
+/**
+ * Reads the pod template of a workload object, whatever its kind. A port entry without
+ * `containerPort` names nothing a policy can reach: it is skipped with a finding.
+ */
+export function podTemplateOf(obj: any, subject: string, findings: Finding[] = []): PodTemplateView {
   const template = obj.kind === 'Pod' ? obj : dig(obj, POD_TEMPLATE_PATH[obj.kind]);
-  if (!template || typeof template !== 'object') {
+  if (!template || typeof template !== 'object' || Array.isArray(template)) {
     throw new AnalysisInputError(`${subject}: has no pod template at ${POD_TEMPLATE_PATH[obj.kind]?.join('.')}`);
   }
-  const spec = template.spec ?? {};
-  const containers: any[] = [...(spec.containers ?? []), ...(spec.initContainers ?? [])];
-  const ports: ContainerPort[] = [];
-  for (const c of containers) {
-    for (const p of c.ports ?? []) {
-      const protocol = toProtocol(p.protocol);
-      const port = Number(p.containerPort);
-      if (!protocol || !Number.isInteger(port) || port < 1 || port > 65535) {
-        throw new AnalysisInputError(`${subject}: container '${c.name}' has an invalid port ${JSON.stringify(p)}`);
-      }
-      ports.push({ name: p.name, port, protocol });
-    }
+  const at = obj.kind === 'Pod' ? '' : `${POD_TEMPLATE_PATH[obj.kind].join('.')}.`;
+  const spec = optionalObject(template.spec, `${subject}: ${at}spec`) ?? {};
+  const containers: Array<{ c: Record<string, unknown>; where: string }> = [];
+  for (const field of ['containers', 'initContainers']) {
+    (optionalList(spec[field], `${subject}: ${at}spec.${field}`) ?? []).forEach((c, i) => {
+      const where = `${subject}: ${at}spec.${field}[${i}]`;
+      containers.push({ c: optionalObject(c, where) ?? {}, where });
+    });
   }
+  const ports: ContainerPort[] = [];
+  for (const { c, where } of containers) {
+    (optionalList(c.ports, `${where}.ports`) ?? []).forEach((raw, i) => {
+      const w = `${where}.ports[${i}]`;
+      const p = optionalObject(raw, w) ?? {};
+      if (p.containerPort === undefined || p.containerPort === null) {
+        findings.push({ kind: 'warning', subject, message: `${w.slice(subject.length + 2)} has no containerPort; the entry is skipped` });
+        return;
+      }
+      const protocol = toProtocol(p.protocol as string | undefined);
+      const port = typeof p.containerPort === 'number' ? p.containerPort : NaN;
+      if (!protocol || !Number.isInteger(port) || port < 1 || port > 65535) {
+        throw new AnalysisInputError(`${w}: container '${String(c.name)}' has an invalid port ${JSON.stringify(p)} (containerPort must be a number in 1-65535, protocol TCP, UDP or SCTP)`);
+      }
+      ports.push({ name: optionalString(p.name, `${w}.name`), port, protocol });
+    });
+  }
+  const metadata = optionalObject(template.metadata, `${subject}: ${at}metadata`) ?? {};
   return {
-    labels: stringMap(template.metadata?.labels),
-    annotations: stringMap(template.metadata?.annotations),
-    serviceAccount: spec.serviceAccountName ?? spec.serviceAccount ?? 'default',
+    labels: optionalLabels(metadata.labels, `${subject}: ${at}metadata.labels`) ?? {},
+    annotations: stringMap(optionalObject(metadata.annotations, `${subject}: ${at}metadata.annotations`)),
+    serviceAccount: optionalString(spec.serviceAccountName, `${subject}: ${at}spec.serviceAccountName`)
+      ?? optionalString(spec.serviceAccount, `${subject}: ${at}spec.serviceAccount`) ?? 'default',
     ports,
-    hasIstioProxyContainer: containers.some(c => c.name === 'istio-proxy'),
+    hasIstioProxyContainer: containers.some(({ c }) => c.name === 'istio-proxy'),
     hostNetwork: spec.hostNetwork === true,
   };
 }

@@ -37,8 +37,10 @@ export function toDot(graph: GraphModel): string {
     const attrs = [`label=${quote(e.label)}`];
     if (e.uncertain) attrs.push('style=dashed');
     if (e.fromNamespace) attrs.push(`ltail=cluster_${clusterOf.get(e.from)}`);
+    if (e.toNamespace) attrs.push(`lhead=cluster_${clusterOf.get(e.to)}`);
     const from = e.fromNamespace ? anchor.get(e.from)! : id(e.from);
-    lines.push(`  ${from} -> ${id(e.to)} [${attrs.join(', ')}];`);
+    const to = e.toNamespace ? anchor.get(e.to)! : id(e.to);
+    lines.push(`  ${from} -> ${to} [${attrs.join(', ')}];`);
   }
   lines.push('}');
   return lines.join('\n') + '\n';

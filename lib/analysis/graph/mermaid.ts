@@ -17,7 +17,8 @@ export function toMermaid(graph: GraphModel): string {
   for (const e of graph.edges) {
     const from = e.fromNamespace ? id(`ns:${e.from}`) : id(e.from);
     const arrow = e.uncertain ? '-.->' : '-->';
-    lines.push(`  ${from} ${arrow}|"${escape(e.label).replace(/\n/g, '<br/>')}"| ${id(e.to)}`);
+    const to = e.toNamespace ? id(`ns:${e.to}`) : id(e.to);
+    lines.push(`  ${from} ${arrow}|"${escape(e.label).replace(/\n/g, '<br/>')}"| ${to}`);
   }
   return lines.join('\n') + '\n';
 }

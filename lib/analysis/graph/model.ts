@@ -12,6 +12,8 @@ export interface GraphEdge {
   /** True when `from` is a whole namespace: every workload of it has this same edge. */
   readonly fromNamespace: boolean;
   readonly to: string;
+  /** True when `to` is a whole namespace: every workload of it has this same edge (a scrape from monitoring/*). */
+  readonly toNamespace?: boolean;
   readonly label: string;
   readonly uncertain: boolean;
 }
@@ -56,7 +58,7 @@ export function buildGraph(
   };
   for (const e of collapsed) {
     add(e.from, e.fromNamespace);
-    add(e.to, false);
+    add(e.to, e.toNamespace ?? false);
   }
   for (const [ns, ws] of workloadsByNamespace) {
     if (groups.has(ns)) for (const w of ws) add(w, false);
@@ -85,5 +87,24 @@ function collapseNamespaces(edges: GraphEdge[], workloadsByNamespace: ReadonlyMa
       out.push({ from: ns, fromNamespace: true, to: group[0].to, label: group[0].label, uncertain: group[0].uncertain });
     }
   }
-  return [...out, ...edges.filter(e => !used.has(e))];
+  const rest = edges.filter(e => !used.has(e));
+  // The other direction: one source reaching every workload of a namespace alike.
+  const into: GraphEdge[] = [];
+  const usedInto = new Set<GraphEdge>();
+  for (const [ns, members] of workloadsByNamespace) {
+    if (members.length < 2) continue;
+    const bySource = new Map<string, GraphEdge[]>();
+    for (const e of rest) {
+      if (!members.includes(e.to) || e.fromNamespace || e.from.startsWith(`${ns}/`)) continue;
+      const k = `${e.from}\u0000${e.label}\u0000${e.uncertain}`;
+      if (!bySource.has(k)) bySource.set(k, []);
+      bySource.get(k)!.push(e);
+    }
+    for (const group of bySource.values()) {
+      if (group.length !== members.length) continue;
+      group.forEach(e => usedInto.add(e));
+      into.push({ from: group[0].from, fromNamespace: false, to: ns, toNamespace: true, label: group[0].label, uncertain: group[0].uncertain });
+    }
+  }
+  return [...out, ...into, ...rest.filter(e => !usedInto.has(e))];
 }

@@ -38,7 +38,8 @@ export interface L4Result {
 /**
  * Kubernetes NetworkPolicy semantics. Policies are additive; a connection needs the source's
  * egress AND the destination's ingress to admit it; a pod no policy isolates in a direction
- * admits everything in that direction. Platform workloads are destinations only.
+ * admits everything in that direction. kube-dns and istiod are destinations only; the ingress
+ * gateway and representative endpoints are also sources.
  */
 export function evaluateL4(estate: Estate, findings: Finding[]): L4Result {
   const index = new PodIndex(estate);
@@ -51,7 +52,7 @@ export function evaluateL4(estate: Estate, findings: Finding[]): L4Result {
   const peerCache = new Map<object, Workload[]>();
   for (const policy of estate.networkPolicies) {
     const selected = index.select(policy.namespace, policy.podSelector);
-    if (selected.length === 0) {
+    if (selected.every(w => w.representative)) {
       findings.push({ kind: 'warning', subject: `NetworkPolicy ${policy.namespace}/${policy.name}`, message: 'selects no pod in these manifests (are the pods defined elsewhere?); it changes nothing here' });
     }
     if (policy.isolatesIngress) collect(policy, policy.ingress, selected, ingress, index, peerCache);
@@ -68,12 +69,14 @@ export function evaluateL4(estate: Estate, findings: Finding[]): L4Result {
   const unresolvable = new Set<string>();
 
   for (const source of estate.workloads) {
-    if (source.platform) continue;
+    if (!source.originates) continue;
     const out = egress.get(source.id)!;
     const candidates = out.anyPeer.length > 0 ? estate.workloads : [...out.perPeer.keys()].map(id => byId.get(id)!);
     const reach = new Map<string, PortSet>();
     for (const destination of candidates) {
-      if (destination.id === source.id) continue;
+      if (destination.id === source.id || !destination.receives) continue;
+      // Between two endpoints outside the manifests nothing is known or asked.
+      if (isOutside(source) && isOutside(destination)) continue;
       const into = ingress.get(destination.id)!;
       const inPorts = into.anyPeer.length > 0 || into.perPeer.has(source.id)
         ? resolveAll([...into.anyPeer, ...(into.perPeer.get(source.id) ?? [])], destination)
@@ -83,11 +86,12 @@ export function evaluateL4(estate: Estate, findings: Finding[]): L4Result {
       if (!ports.isEmpty) reach.set(destination.id, ports);
     }
     if (reach.size > 0) allowed.set(source.id, reach);
+    if (isOutside(source)) continue;
     const external = externalGrants(out, `egress of ${source.id}`, unresolvable);
     if (external.length > 0) egressToExternal.set(source.id, external);
   }
   for (const destination of estate.workloads) {
-    if (destination.platform) continue;
+    if (isOutside(destination)) continue;
     const external = externalGrants(ingress.get(destination.id)!, `ingress of ${destination.id}`, unresolvable, destination);
     if (external.length > 0) ingressFromExternal.set(destination.id, external);
   }
@@ -105,6 +109,11 @@ export function evaluateL4(estate: Estate, findings: Finding[]): L4Result {
     egressPorts: (s, d) => resolveAll([...egress.get(s.id)!.anyPeer, ...(egress.get(s.id)!.perPeer.get(d.id) ?? [])], d),
     ingressPorts: (s, d) => resolveAll([...ingress.get(d.id)!.anyPeer, ...(ingress.get(d.id)!.perPeer.get(s.id) ?? [])], d),
   };
+}
+
+/** An assumed platform endpoint or a representative of pods the manifests do not hold. */
+export function isOutside(w: Workload): boolean {
+  return w.platform || w.representative !== undefined;
 }
 
 function newAllowance(): Allowance & { isolated: boolean } {

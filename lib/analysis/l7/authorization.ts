@@ -1,8 +1,11 @@
+import { clientTls } from './client-tls';
 import { AddressRange } from './ip-blocks';
+import { applicableJwtRules, authenticate, RequestAuth } from './jwt';
 import { effectiveMtls } from './mtls';
-import { hasHttpFields, MatchNotes, operationPortMatches, RequestContext, ruleMatches, ruleMatchesIgnoringHttp } from './rules';
-import { istioMatch, or, Tri } from './tri';
-import { AuthorizationPolicyInfo, Estate, IstioOperation, Workload } from '../estate/model';
+import { normalizePath, pathPatternMatch, samplePath } from './paths';
+import { hasHttpFields, MatchNotes, operationPortMatches, RequestContext, ruleMatches, ruleMatchesIgnoringHttp, usesToken } from './rules';
+import { or, Tri } from './tri';
+import { AuthorizationPolicyInfo, Estate, IstioOperation, IstioRule, Workload } from '../estate/model';
 import { selectorMatches } from '../l4/selectors';
 import { compareText } from '../order';
 
@@ -15,7 +18,12 @@ export interface RequestShape {
   readonly paths?: readonly string[];
   readonly notPaths?: readonly string[];
   readonly hosts?: readonly string[];
+  /** What the request's token must show (issuer, claims), when the rule reads it. */
+  readonly token?: string;
 }
+
+/** Inbound ports the sidecar does not capture: pilot-agent status/health (15020, 15021) and Envoy metrics (15090). */
+export const UNCAPTURED_PORTS: ReadonlySet<number> = new Set([15020, 15021, 15090]);
 
 export interface L7Decision {
   readonly verdict: L7Verdict;
@@ -75,37 +83,83 @@ export class PolicyScope {
 }
 
 export function sourceContext(
-  estate: Estate, source: L7Source, mtls: boolean, port: number, http?: { method: string; path: string },
+  estate: Estate, source: L7Source, mtls: boolean, port: number, http?: { method: string; path: string }, auth?: RequestAuth,
 ): RequestContext {
   const w = source.workload;
-  if (!mtls || !w) return { principal: '', namespace: '', serviceAccount: '', port, http, ...(source.address ? { address: source.address } : {}) };
+  const td = estate.settings.trustDomain;
+  if (!mtls || !w) return { principal: '', namespace: '', serviceAccount: '', trustDomain: '', port, http, auth, ...(source.address ? { address: source.address } : {}) };
+  if (w.representative) {
+    // Only what the peer's selectors pin is known: the namespace at best, never the ServiceAccount.
+    return w.representative.namespaceKnown
+      ? { principal: `${td}/ns/${w.namespace}/sa/`, namespace: w.namespace, serviceAccount: `${w.namespace}/`, trustDomain: td, partial: 'serviceAccount', port, http, auth }
+      : { principal: `${td}/ns/`, namespace: '', serviceAccount: '', trustDomain: td, partial: 'namespace', port, http, auth };
+  }
   return {
-    principal: `${estate.settings.trustDomain}/ns/${w.namespace}/sa/${w.serviceAccount}`,
+    principal: `${td}/ns/${w.namespace}/sa/${w.serviceAccount}`,
     namespace: w.namespace,
     serviceAccount: `${w.namespace}/${w.serviceAccount}`,
+    trustDomain: td,
     port,
     http,
+    auth,
   };
 }
 
-/** A concrete decision for one connection (http undefined) or one HTTP request. */
-export function decideRequest(
-  estate: Estate, scope: PolicyScope, source: L7Source, destination: Workload, port: number,
-  http?: { method: string; path: string },
-): L7Decision {
-  if (!destination.sidecar) return { verdict: 'n/a', requests: [], reasons: ['destination has no sidecar'], caveats: [] };
+/** What happens before authorization: no sidecar, an uncaptured port, STRICT refusing plaintext. */
+interface PreCheck {
+  readonly decision?: L7Decision;
+  readonly plaintext: boolean;
+  readonly mtlsText?: string;
+  readonly mode?: string;
+  readonly caveats: string[];
+}
+
+function preCheck(estate: Estate, source: L7Source, destination: Workload, port: number): PreCheck {
+  if (!destination.sidecar) return { decision: { verdict: 'n/a', requests: [], reasons: ['destination has no sidecar'], caveats: [] }, plaintext: false, caveats: [] };
+  if (destination.gateway) return { decision: { verdict: 'n/a', requests: [], reasons: ['the ingress gateway serves Gateway listeners; its inbound policies are not modelled'], caveats: [] }, plaintext: false, caveats: [] };
+  if (UNCAPTURED_PORTS.has(port)) {
+    return { decision: { verdict: 'n/a', requests: [], reasons: [`the sidecar does not capture inbound port ${port} (Istio status and metrics port): neither mTLS nor authorization applies`], caveats: [] }, plaintext: false, caveats: [] };
+  }
   const mtls = effectiveMtls(estate, destination, port);
   const mtlsText = `${mtls.mode} (${mtls.decidedBy})`;
-  if (mtls.mode === 'STRICT' && !source.sidecar) {
-    return { verdict: 'deny', requests: [], reasons: [`STRICT mTLS refuses plaintext from a source without sidecar (${mtls.decidedBy})`], caveats: [], mtls: mtlsText };
+  const tls = source.sidecar && source.workload ? clientTls(estate, source.workload, destination, port) : {};
+  const plaintext = !source.sidecar || Boolean(tls.plaintext);
+  if (mtls.mode === 'STRICT' && plaintext) {
+    const why = source.sidecar ? `STRICT mTLS refuses plaintext: ${tls.plaintext} (${mtls.decidedBy})` : `STRICT mTLS refuses plaintext from a source without sidecar (${mtls.decidedBy})`;
+    return { decision: { verdict: 'deny', requests: [], reasons: [why], caveats: [], mtls: mtlsText }, plaintext, caveats: [] };
   }
-  const ctx = sourceContext(estate, source, source.sidecar && mtls.mode !== 'DISABLE', port, http);
+  return { plaintext: plaintext || mtls.mode === 'DISABLE', mtlsText, mode: mtls.mode, caveats: [...(tls.caveat ? [tls.caveat] : []), ...(tls.plaintext ? [tls.plaintext] : [])] };
+}
+
+/** A concrete decision for one connection (http undefined) or one HTTP request, with the request's token if any. */
+export function decideRequest(
+  estate: Estate, scope: PolicyScope, source: L7Source, destination: Workload, port: number,
+  http?: { method: string; path: string }, token?: Readonly<Record<string, unknown>>,
+): L7Decision {
+  const pre = preCheck(estate, source, destination, port);
+  if (pre.decision) return pre.decision;
+  const before: string[] = [];
+  let request = http;
+  if (http) {
+    if (http.method !== http.method.toUpperCase()) {
+      return { verdict: 'deny', requests: [], reasons: [`method '${http.method}' is not upper case: Istio refuses the request with HTTP 400`], caveats: [], mtls: pre.mtlsText };
+    }
+    const normalized = normalizePath(http.path);
+    if ('rejected' in normalized) return { verdict: 'deny', requests: [], reasons: [normalized.rejected], caveats: [], mtls: pre.mtlsText };
+    if (normalized.path !== http.path) before.push(`path '${http.path}' is compared as '${normalized.path}' (query and fragment dropped, BASE normalization)`);
+    request = { method: http.method, path: normalized.path };
+  }
+  const authn = request ? authenticate(estate, destination, token) : { reasons: [] as string[], auth: undefined, rejected: undefined };
+  if (authn.rejected) return { verdict: 'deny', requests: [], reasons: [authn.rejected], caveats: [], mtls: pre.mtlsText };
+  const ctx = sourceContext(estate, source, !pre.plaintext, port, request, authn.auth);
   const policies = scope.of(destination);
   const enforced = evaluatePolicies(policies.enforced, ctx);
   const all = policies.dryRun.length > 0 ? evaluatePolicies([...policies.enforced, ...policies.dryRun], ctx) : enforced;
   return {
     ...enforced,
-    mtls: mtlsText,
+    reasons: [...before, ...authn.reasons, ...enforced.reasons],
+    caveats: [...pre.caveats, ...enforced.caveats],
+    mtls: pre.mtlsText,
     dryRunVerdict: all.verdict !== enforced.verdict ? all.verdict : undefined,
   };
 }
@@ -115,17 +169,15 @@ export function decideRequest(
  * rules, each confirmed by a concrete representative request so DENY policies are applied.
  */
 export function decidePort(estate: Estate, scope: PolicyScope, source: L7Source, destination: Workload, port: number): L7Decision {
-  if (!destination.sidecar) return { verdict: 'n/a', requests: [], reasons: ['destination has no sidecar'], caveats: [] };
-  const mtls = effectiveMtls(estate, destination, port);
-  const mtlsText = `${mtls.mode} (${mtls.decidedBy})`;
-  if (mtls.mode === 'STRICT' && !source.sidecar) {
-    return { verdict: 'deny', requests: [], reasons: [`STRICT mTLS refuses plaintext from a source without sidecar (${mtls.decidedBy})`], caveats: [], mtls: mtlsText };
-  }
-  const ctx = sourceContext(estate, source, source.sidecar && mtls.mode !== 'DISABLE', port);
+  const pre = preCheck(estate, source, destination, port);
+  if (pre.decision) return pre.decision;
+  const ctx = sourceContext(estate, source, !pre.plaintext, port);
   const policies = scope.of(destination);
-  const enforced = summarize(policies.enforced, ctx);
-  const all = policies.dryRun.length > 0 ? summarize([...policies.enforced, ...policies.dryRun], ctx) : enforced;
-  return { ...enforced, mtls: mtlsText, dryRunVerdict: all.verdict !== enforced.verdict ? all.verdict : undefined };
+  const tokens = sampleTokens(estate, destination);
+  const enforced = summarize(policies.enforced, ctx, tokens);
+  const all = policies.dryRun.length > 0 ? summarize([...policies.enforced, ...policies.dryRun], ctx, tokens) : enforced;
+  const dryRunVerdict = all.verdict !== enforced.verdict ? all.verdict : undefined;
+  return { ...enforced, caveats: [...pre.caveats, ...enforced.caveats], mtls: pre.mtlsText, dryRunVerdict };
 }
 
 interface Outcome {
@@ -153,17 +205,80 @@ function evaluatePolicies(policies: readonly AuthorizationPolicyInfo[], ctx: Req
   return { verdict, requests: [], reasons, caveats: [...caveats, ...noteText(notes)] };
 }
 
-function summarize(policies: readonly AuthorizationPolicyInfo[], ctx: RequestContext): Outcome {
+/** Sample tokens a destination accepts: one per jwtRule, claims filled in per rule later. */
+function sampleTokens(estate: Estate, destination: Workload): Array<Record<string, unknown>> {
+  return applicableJwtRules(estate, destination).map(({ rule }) => ({ iss: rule.issuer, sub: 'x', ...(rule.audiences.length > 0 ? { aud: rule.audiences[0] } : {}) }));
+}
+
+/**
+ * A token shaped for one rule: its request principal and the claims its conditions ask for,
+ * from an issuer the destination accepts. Undefined when the rule's principal names no such issuer.
+ */
+function tokenFor(rule: IstioRule, base: Record<string, unknown>): Record<string, unknown> | undefined {
+  const token: Record<string, unknown> = { ...base };
+  const iss = String(base.iss);
+  const principals = (rule.from ?? []).flatMap(s => s.requestPrincipals ?? []);
+  if (principals.length > 0) {
+    const fit = principals.map(p => ({ p, sample: p === '*' ? `${iss}/x` : samplePrincipal(p, iss) })).find(x => x.sample !== undefined);
+    if (!fit) return undefined;
+    token.sub = fit.sample!.slice(iss.length + 1);
+  }
+  for (const c of rule.when ?? []) {
+    if (!c.values || c.values.length === 0) continue;
+    const v = sampleValue(c.values[0]);
+    if (c.key === 'request.auth.principal') {
+      if (!v.startsWith(`${iss}/`)) return undefined;
+      token.sub = v.slice(iss.length + 1);
+    } else if (c.key === 'request.auth.audiences') {
+      token.aud = [...new Set([...(Array.isArray(token.aud) ? token.aud : token.aud ? [token.aud] : []), v])];
+    } else if (c.key === 'request.auth.presenter') {
+      token.azp = v;
+    } else if (c.key.startsWith('request.auth.claims[')) {
+      const path = [...c.key.matchAll(/\[([^\][]+)\]/g)].map(m => m[1]);
+      let at = token;
+      path.slice(0, -1).forEach(k => {
+        at[k] = at[k] && typeof at[k] === 'object' && !Array.isArray(at[k]) ? { ...(at[k] as object) } : {};
+        at = at[k] as Record<string, unknown>;
+      });
+      const last = path[path.length - 1];
+      at[last] = [...(Array.isArray(at[last]) ? at[last] as unknown[] : []), v];
+    }
+  }
+  return token;
+}
+
+function samplePrincipal(pattern: string, iss: string): string | undefined {
+  const sample = sampleValue(pattern.startsWith('*') ? `${iss}/x${pattern.slice(1)}` : pattern);
+  return sample.startsWith(`${iss}/`) && sample.length > iss.length + 1 && pathPatternMatch(pattern, sample) !== 'no' ? sample : undefined;
+}
+
+function sampleValue(pattern: string): string {
+  if (pattern.endsWith('*')) return `${pattern.slice(0, -1)}x`;
+  if (pattern.startsWith('*')) return `x${pattern.slice(1)}`;
+  return pattern;
+}
+
+/** What a rule asks of the token, for reports: `JWT https://issuer/* with groups=engineering, amr=mfa`. */
+function tokenRequirement(rule: IstioRule): string {
+  const principals = [...new Set((rule.from ?? []).flatMap(s => s.requestPrincipals ?? []))];
+  const claims = (rule.when ?? []).filter(c => c.key.startsWith('request.auth.')).map(c => {
+    const key = c.key.replace(/^request\.auth\.claims/, '').replace(/^\[|\]$/g, '').replace(/\]\[/g, '.').replace(/^request\.auth\./, '');
+    return `${key}${c.values ? `=${c.values.join('|')}` : ''}${c.notValues ? `!=${c.notValues.join('|')}` : ''}`;
+  }).sort();
+  return `JWT ${principals.length > 0 ? principals.join('|') : 'any'}${claims.length > 0 ? ` with ${claims.join(', ')}` : ''}`;
+}
+
+function summarize(policies: readonly AuthorizationPolicyInfo[], ctx: RequestContext, tokens: ReadonlyArray<Record<string, unknown>>): Outcome {
   const notes: MatchNotes = { unknown: new Set(), unsupported: new Set() };
   const allowPolicies = policies.filter(p => p.action === 'ALLOW');
-  const candidates: Array<{ shape: RequestShape; policy: string }> = [];
+  const candidates: Array<{ shape: RequestShape; policy: string; rule?: IstioRule }> = [];
   if (allowPolicies.length === 0) candidates.push({ shape: {}, policy: '' });
   for (const p of allowPolicies) {
     for (const rule of p.rules) {
-      if (ruleMatchesIgnoringHttp(rule, ctx, notes) === 'no') continue;
+      if (ruleMatchesIgnoringHttp(rule, { ...ctx, policyNamespace: p.namespace }, notes) === 'no') continue;
       for (const op of rule.to ?? [{} as IstioOperation]) {
         if (!operationPortMatches(op, ctx.port)) continue;
-        candidates.push({ shape: shapeOf(op), policy: ref(p) });
+        candidates.push({ shape: shapeOf(op), policy: ref(p), rule });
       }
     }
   }
@@ -175,13 +290,26 @@ function summarize(policies: readonly AuthorizationPolicyInfo[], ctx: RequestCon
   for (const c of candidates) {
     // A rule without HTTP fields also admits raw TCP; check that too so TCP-level DENYs count.
     const tcpProbe = isAny(c.shape) ? [evaluatePolicies(policies, ctx)] : [];
-    const probes = [...tcpProbe, ...representatives(c.shape).map(http => evaluatePolicies(policies, { ...ctx, http }))];
+    const requests = representatives(c.shape);
+    const probes = [...tcpProbe, ...requests.map(http => evaluatePolicies(policies, { ...ctx, http }))];
+    let shape = c.shape;
+    // A rule that reads the token is probed again with a token it asks for, from an issuer the destination accepts.
+    // A DENY rule on `notRequestPrincipals` can also make a token the key: then any valid token is.
+    const ruleReads = c.rule !== undefined && usesToken(c.rule);
+    if ((ruleReads || policies.some(p => p.rules.some(usesToken))) && !probes.some(p => p.verdict === 'allow')) {
+      const withToken = tokens.map(t => (ruleReads ? tokenFor(c.rule!, t) : t)).filter((t): t is Record<string, unknown> => t !== undefined)
+        .flatMap(t => requests.map(http => evaluatePolicies(policies, { ...ctx, http, auth: authOf(t) })));
+      if (withToken.some(p => p.verdict === 'allow')) {
+        shape = { ...c.shape, token: ruleReads ? tokenRequirement(c.rule!) : `JWT of ${[...new Set(tokens.map(t => String(t.iss)))].join('|')}` };
+      }
+      probes.push(...withToken);
+    }
     // One admitted sample request proves the family is (at least partly) open; DENY exceptions become caveats.
     const admitted = probes.find(p => p.verdict === 'allow');
     probes.forEach(p => p.caveats.forEach(x => caveats.add(x)));
     if (admitted) {
-      allowed.push(c.shape);
-      reasons.add(allowPolicies.length === 0 ? 'no ALLOW policy applies' : `allowed by ALLOW ${c.policy}`);
+      allowed.push(shape);
+      reasons.add(allowPolicies.length === 0 ? 'no ALLOW policy applies' : `allowed by ALLOW ${c.policy}${shape.token ? ` for requests with a ${shape.token}` : ''}`);
     } else if (probes.some(p => p.verdict === 'unknown')) {
       unknown = true;
       probes.filter(p => p.verdict === 'unknown').forEach(p => p.reasons.forEach(r => reasons.add(r)));
@@ -191,7 +319,7 @@ function summarize(policies: readonly AuthorizationPolicyInfo[], ctx: RequestCon
   }
   for (const p of policies.filter(x => x.action === 'DENY')) {
     for (const rule of p.rules) {
-      if (ruleMatchesIgnoringHttp(rule, ctx, notes) === 'no') continue;
+      if (ruleMatchesIgnoringHttp(rule, { ...ctx, policyNamespace: p.namespace }, notes) === 'no') continue;
       if ((rule.to ?? []).some(op => operationPortMatches(op, ctx.port) && hasHttpFields(op))) {
         caveats.add(`except requests DENY ${ref(p)} refuses`);
       }
@@ -208,11 +336,21 @@ function summarize(policies: readonly AuthorizationPolicyInfo[], ctx: RequestCon
   return { verdict: 'deny', requests: [], reasons: why, caveats: [...caveats] };
 }
 
+function authOf(token: Record<string, unknown>): RequestAuth {
+  const aud = token.aud;
+  return {
+    principal: `${String(token.iss)}/${String(token.sub)}`,
+    audiences: typeof aud === 'string' ? [aud] : Array.isArray(aud) ? aud.map(String) : [],
+    presenter: typeof token.azp === 'string' ? token.azp : undefined,
+    claims: token,
+  };
+}
+
 function firstMatch(policies: readonly AuthorizationPolicyInfo[], ctx: RequestContext, action: 'ALLOW' | 'DENY', notes: MatchNotes): { tri: Tri; policy: string } {
   let result: Tri = 'no';
   // PolicyScope hands policies over sorted by namespace/name, so the first match is stable.
   for (const p of policies) {
-    const tri = or(p.rules.map(r => ruleMatches(r, ctx, action, notes)));
+    const tri = or(p.rules.map(r => ruleMatches(r, { ...ctx, policyNamespace: p.namespace }, action, notes)));
     if (tri === 'yes') return { tri, policy: ref(p) };
     if (tri === 'unknown') result = 'unknown';
   }
@@ -232,28 +370,22 @@ function shapeOf(op: IstioOperation): RequestShape {
 }
 
 function isAny(s: RequestShape): boolean {
-  return !s.methods && !s.notMethods && !s.paths && !s.notPaths && !s.hosts;
+  return !s.methods && !s.notMethods && !s.paths && !s.notPaths && !s.hosts && !s.token;
 }
 
 /**
- * Sample requests inside a request family, e.g. `/orders/*` gives `/orders/x` and `*.js` gives
- * `/x.js`; a family without methods or paths is sampled with common methods and a few paths.
+ * Sample requests inside a request family, e.g. `/orders/*` gives `/orders/x`, `*.js` gives
+ * `/x.js` and `/users/{*}` gives `/users/x`; a family without methods or paths is sampled with
+ * common methods and a few paths.
  */
 export function representatives(shape: RequestShape): Array<{ method: string; path: string }> {
   const methods = (shape.methods ?? ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'])
-    .map(m => (m === '*' ? 'GET' : concretize(m)))
-    .filter(m => !(shape.notMethods ?? []).some(n => istioMatch(n, m)));
+    .map(m => (m === '*' ? 'GET' : sampleValue(m)))
+    .filter(m => !(shape.notMethods ?? []).some(n => pathPatternMatch(n, m) === 'yes'));
   const paths = (shape.paths ?? ['/', '/x', '/api/x'])
-    .map(p => concretize(p.startsWith('*') && p.length > 1 ? `/x${p.slice(1)}` : p))
-    .filter(p => !(shape.notPaths ?? []).some(n => istioMatch(n, p)));
+    .map(samplePath)
+    .filter(p => !(shape.notPaths ?? []).some(n => pathPatternMatch(n, p) === 'yes'));
   return methods.flatMap(method => paths.map(path => ({ method, path })));
-}
-
-function concretize(pattern: string): string {
-  if (pattern === '*') return '/x';
-  if (pattern.endsWith('*')) return `${pattern.slice(0, -1)}x`;
-  if (pattern.startsWith('*')) return `x${pattern.slice(1)}`;
-  return pattern;
 }
 
 function dedupe(shapes: RequestShape[]): RequestShape[] {

@@ -35,12 +35,15 @@ export function l7CandidateSources(estate: Estate, scope: PolicyScope, destinati
       }
     }
   }
+  // A representative's ServiceAccount is unknown: it stays a candidate whenever sources are narrowed.
+  for (const w of estate.workloads) if (w.representative) out.add(w);
   return [...out];
 }
 
 export function principalIndex(estate: Estate): Map<string, Workload[]> {
   const out = new Map<string, Workload[]>();
   for (const w of estate.workloads) {
+    if (w.representative) continue;
     const principal = `${estate.settings.trustDomain}/ns/${w.namespace}/sa/${w.serviceAccount}`;
     if (!out.has(principal)) out.set(principal, []);
     out.get(principal)!.push(w);

@@ -1,5 +1,5 @@
 import { Estate, Finding, Workload } from '../estate/model';
-import { evaluateL4, ExternalGrant, L4Result } from '../l4/evaluate';
+import { evaluateL4, ExternalGrant, isOutside, L4Result } from '../l4/evaluate';
 import { formatRange, PortSet, PROTOCOLS } from '../l4/port-set';
 import { decidePort, L7Decision, L7Source, PolicyScope } from '../l7/authorization';
 import { l7CandidateSources, principalIndex } from '../l7/candidates';
@@ -43,7 +43,7 @@ export function analyzeEstate(estate: Estate): Analysis {
   // Paths open at L7 but closed at L4: only sources an ALLOW policy names are candidates.
   const principals = principalIndex(estate);
   for (const destination of estate.workloads) {
-    if (!destination.sidecar) continue;
+    if (!destination.sidecar || isOutside(destination) || !destination.receives) continue;
     const candidates = l7CandidateSources(estate, scope, destination, principals);
     if (candidates === 'all') {
       const policies = scope.of(destination).enforced;
@@ -57,11 +57,12 @@ export function analyzeEstate(estate: Estate): Analysis {
       continue;
     }
     for (const source of candidates) {
-      if (source.platform || source.id === destination.id) continue;
+      if (!source.originates || source.id === destination.id || (isOutside(source) && isOutside(destination))) continue;
       if (!pairs.has(source.id)) pairs.set(source.id, new Map());
       if (!pairs.get(source.id)!.has(destination.id)) pairs.get(source.id)!.set(destination.id, PortSet.empty());
     }
   }
+
 
   for (const [srcId, dsts] of pairs) {
     const source = byId.get(srcId)!;
@@ -70,7 +71,7 @@ export function analyzeEstate(estate: Estate): Analysis {
       const cuts = cutPointsOf(destination);
       const l7Only = l7OnlyPorts(destination, cuts, l4Ports);
       const segments = segmentsOf(l7Only.isEmpty ? l4Ports : l4Ports.union(l7Only), destination, cuts);
-      const egressIsolated = !source.platform && l4.egressIsolated.has(srcId);
+      const egressIsolated = source.originates && l4.egressIsolated.has(srcId);
       paths.push(...pathsFor(estate, scope, srcId, sourceOf(source), destination, segments, l4Ports, egressIsolated));
     }
   }
@@ -90,7 +91,7 @@ export function analyzeEstate(estate: Estate): Analysis {
   for (const p of estate.authorizationPolicies) {
     if (!p.selector || Object.keys(p.selector).length === 0 || p.hasTargetRefs) continue;
     const inScope = (w: Workload) => p.namespace === estate.settings.rootNamespace || w.namespace === p.namespace;
-    if (!estate.workloads.some(w => inScope(w) && Object.entries(p.selector!).every(([k, v]) => w.labels[k] === v))) {
+    if (!estate.workloads.some(w => !w.representative && inScope(w) && Object.entries(p.selector!).every(([k, v]) => w.labels[k] === v))) {
       findings.push({ kind: 'warning', subject: `AuthorizationPolicy ${p.namespace}/${p.name}`, message: 'its selector matches no pod in these manifests (are the pods defined elsewhere?); it changes nothing here' });
     }
   }
@@ -111,6 +112,7 @@ export function analyzeEstate(estate: Estate): Analysis {
       serviceAccount: w.serviceAccount,
       sidecar: w.sidecar,
       platform: w.platform,
+      representative: w.representative !== undefined,
       ports: w.ports.map(c => `${c.protocol}/${c.port}${c.name ? ` (${c.name})` : ''}`),
       ingressIsolated: l4.ingressIsolated.has(w.id),
       egressIsolated: l4.egressIsolated.has(w.id),

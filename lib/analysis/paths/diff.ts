@@ -32,9 +32,14 @@ export function diffPaths(base: readonly AccessPath[], head: readonly AccessPath
       layerChange(b?.verdict ?? 'deny', a?.verdict ?? 'deny', b?.requests ?? [], a?.requests ?? []),
     ];
     if (layers.every(l => l.label === 'unchanged')) continue;
-    if (layers.some(l => l.widens)) widened++;
-    if (layers.some(l => l.narrows)) narrowed++;
-    changes.push({ path: key, l4: layers[0].label, l7: layers[1].label, combined: layers[2].label, before: b, after: a });
+    const widens = layers.some(l => l.widens);
+    const narrows = layers.some(l => l.narrows);
+    if (widens) widened++;
+    if (narrows) narrowed++;
+    const combined = layers[2].label;
+    const kind = combined === 'added' || combined === 'removed' ? combined
+      : widens && !narrows ? 'widened' : narrows && !widens ? 'narrowed' : 'changed';
+    changes.push({ path: key, l4: layers[0].label, l7: layers[1].label, combined, kind, before: b, after: a });
   }
   return { changes, widened, narrowed };
 }

@@ -7,6 +7,7 @@ export function formatShape(shape: RequestShape): string {
   if (shape.notMethods) parts.push(`(not ${shape.notMethods.join(',')})`);
   if (shape.notPaths) parts.push(`(not ${shape.notPaths.join(',')})`);
   if (shape.hosts) parts.push(`(host ${shape.hosts.join(',')})`);
+  if (shape.token) parts.push(`(${shape.token})`);
   return parts.join(' ');
 }
 

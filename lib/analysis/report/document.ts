@@ -37,7 +37,7 @@ function textTable(headers: readonly string[], rows: ReadonlyArray<readonly stri
   return [line(headers), line(widths.map(w => '-'.repeat(w))), ...rows.map(line)];
 }
 
-function mdCell(text: string): string {
+export function mdCell(text: string): string {
   // `*` in paths (`/orders/*`) would start emphasis; code spans keep them literal.
   const escaped = text.replace(/\|/g, '\\|');
   return /[*_]/.test(escaped) && !escaped.includes('`') ? `\`${escaped}\`` : escaped;

@@ -1,11 +1,11 @@
 import { AccessDiff, AccessPath, AnalysisFinding, BlastRadius, WorkloadSummary } from '../types';
 
 /** Version of the CLI's JSON output; bumped on any incompatible change. */
-export const JSON_SCHEMA_VERSION = 1;
+export const JSON_SCHEMA_VERSION = 1 as const;
 
 /** `reach --output json` */
 export interface ReachJson {
-  readonly schemaVersion: number;
+  readonly schemaVersion: typeof JSON_SCHEMA_VERSION;
   readonly command: 'reach';
   /** Readable lines of the paths both layers admit. */
   readonly allowed: string[];
@@ -16,14 +16,14 @@ export interface ReachJson {
 
 /** `blast-radius --output json` */
 export interface BlastRadiusJson {
-  readonly schemaVersion: number;
+  readonly schemaVersion: typeof JSON_SCHEMA_VERSION;
   readonly command: 'blast-radius';
   readonly blastRadius: BlastRadius;
 }
 
 /** `diff --output json` */
 export interface DiffJson {
-  readonly schemaVersion: number;
+  readonly schemaVersion: typeof JSON_SCHEMA_VERSION;
   readonly command: 'diff';
   readonly diff: AccessDiff;
   readonly approved: boolean;
@@ -33,7 +33,7 @@ export interface DiffJson {
 
 /** `check --output json` */
 export interface CheckJson {
-  readonly schemaVersion: number;
+  readonly schemaVersion: typeof JSON_SCHEMA_VERSION;
   readonly command: 'check';
   /** `<source> -> <destination> <protocol>/<port>[ <method> <path>]` */
   readonly request: string;

@@ -20,7 +20,8 @@ const isExternal = (p: AccessPath) => p.source.startsWith('external (') || p.des
 export function reachSections(reach: Reachability): Section[] {
   const paths = reach.paths();
   const admitted = paths.filter(p => p.verdict === 'allow');
-  const workloadPaths = admitted.filter(p => !p.platform && !isExternal(p));
+  const outside = new Set(reach.workloads().filter(w => w.platform || w.representative).map(w => w.id));
+  const workloadPaths = admitted.filter(p => !p.platform && !isExternal(p) && !outside.has(p.source));
   const sections: Section[] = [{
     title: `Allowed paths between workloads (${workloadPaths.length})`,
     table: {
@@ -28,6 +29,13 @@ export function reachSections(reach: Reachability): Section[] {
       rows: workloadPaths.map(p => [p.source, p.destination, portText(p), requestsText(p), p.l4, p.l7]),
     },
   }];
+  const entering = admitted.filter(p => outside.has(p.source));
+  if (entering.length > 0) {
+    sections.push({
+      title: `From pods outside the manifests: ingress gateway and representative endpoints (${entering.length})`,
+      table: { headers: ['SOURCE', 'PORT', 'REQUESTS', 'DESTINATIONS'], rows: groupDestinations(entering, reach) },
+    });
+  }
   const platform = admitted.filter(p => p.platform);
   if (platform.length > 0) sections.push({ title: 'DNS and control plane', table: { headers: ['DESTINATION', 'PORT', 'SOURCES'], rows: groupSources(platform, reach) } });
   const external = admitted.filter(isExternal);
@@ -78,12 +86,7 @@ function groupSources(paths: AccessPath[], reach: Reachability): string[][] {
     if (!perTarget.has(key)) perTarget.set(key, new Set());
     perTarget.get(key)!.add(p.source);
   }
-  const byNamespace = new Map<string, string[]>();
-  for (const w of reach.workloads()) {
-    if (w.platform) continue;
-    if (!byNamespace.has(w.namespace)) byNamespace.set(w.namespace, []);
-    byNamespace.get(w.namespace)!.push(w.id);
-  }
+  const byNamespace = namespaceMembers(reach);
   return [...perTarget].map(([key, sources]) => {
     const [destination, port] = key.split('\u0000');
     const parts: string[] = [];
@@ -97,6 +100,41 @@ function groupSources(paths: AccessPath[], reach: Reachability): string[][] {
     parts.push(...[...rest].sort());
     return [destination, port, parts.join(', ')];
   });
+}
+
+/** A representative (monitoring/*) often reaches every workload on one port: one row per source, port and requests. */
+function groupDestinations(paths: AccessPath[], reach: Reachability): string[][] {
+  const groups = new Map<string, Set<string>>();
+  for (const p of paths) {
+    const key = [p.source, `${p.protocol}/${p.port}`, requestsText(p)].join('\u0000');
+    if (!groups.has(key)) groups.set(key, new Set());
+    groups.get(key)!.add(p.destination);
+  }
+  const byNamespace = namespaceMembers(reach);
+  return [...groups].map(([key, destinations]) => [...key.split('\u0000'), collapse(destinations, byNamespace)]);
+}
+
+function namespaceMembers(reach: Reachability): Map<string, string[]> {
+  const byNamespace = new Map<string, string[]>();
+  for (const w of reach.workloads()) {
+    if (w.platform || w.representative) continue;
+    if (!byNamespace.has(w.namespace)) byNamespace.set(w.namespace, []);
+    byNamespace.get(w.namespace)!.push(w.id);
+  }
+  return byNamespace;
+}
+
+function collapse(members: Set<string>, byNamespace: Map<string, string[]>): string {
+  const parts: string[] = [];
+  const rest = new Set(members);
+  for (const [ns, ids] of byNamespace) {
+    if (ids.length > 1 && ids.every(id => members.has(id))) {
+      parts.push(`all ${ids.length} workloads of ${ns}`);
+      ids.forEach(id => rest.delete(id));
+    }
+  }
+  parts.push(...[...rest].sort());
+  return parts.join(', ');
 }
 
 export function findingsSection(findings: readonly AnalysisFinding[]): Section {

@@ -1,14 +1,15 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { App, Yaml } from 'cdk8s';
+import { App } from 'cdk8s';
 import { referenceScenario, ReferenceScenario } from '../../../examples/reference/scenario';
 import { LinkPort, ServiceLink } from '../../../lib';
+import { synthFiles } from '../../support/synth';
 
-/** Writes an app's manifests as `cdk8s synth` does (one YAML file per chart) into a fresh directory. */
+/** Writes an app's manifests with `app.synth()` (one YAML file per chart) into a fresh directory. */
 export function writeAppYaml(app: App, label: string): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), `zt-${label}-`));
-  for (const chart of app.charts) fs.writeFileSync(path.join(dir, `${chart.node.id}.k8s.yaml`), Yaml.stringify(...chart.toJson()));
+  for (const { file, text } of synthFiles(app)) fs.writeFileSync(path.join(dir, file), text);
   return dir;
 }
 

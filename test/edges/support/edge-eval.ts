@@ -184,10 +184,20 @@ export function meshVerdict(manifests: Manifest[], dst: Pod, req: MeshRequest): 
     && selects(p.spec.selector, dst.labels));
   if (policies.some(p => ['CUSTOM', 'AUDIT'].includes(p.spec.action))) throw new Error('edge-eval: CUSTOM/AUDIT not modelled');
   const rulesOf = (action: string) => policies.filter(p => (p.spec.action ?? 'ALLOW') === action).flatMap(p => p.spec.rules ?? []);
+  // Plain TCP (no method): Istio's TCP filter chain drops a whole ALLOW rule that has any HTTP-only field.
+  const tcp = req.method === undefined;
+  if (tcp && rulesOf('DENY').some(httpOnly)) throw new Error('edge-eval: a DENY rule with HTTP fields on plain TCP is not modelled');
   if (rulesOf('DENY').some(r => ruleMatches(r, req, requestPrincipal, claims))) return 403;
   const allow = policies.filter(p => (p.spec.action ?? 'ALLOW') === 'ALLOW');
   if (allow.length === 0) return 200;
-  return rulesOf('ALLOW').some(r => ruleMatches(r, req, requestPrincipal, claims)) ? 200 : 403;
+  return rulesOf('ALLOW').some(r => !(tcp && httpOnly(r)) && ruleMatches(r, req, requestPrincipal, claims)) ? 200 : 403;
+}
+
+/** True when a rule uses a field only HTTP requests carry (methods, paths, request principals, JWT claims). */
+export function httpOnly(rule: any): boolean {
+  return (rule.to ?? []).some((t: any) => t.operation?.methods || t.operation?.paths)
+    || (rule.from ?? []).some((f: any) => f.source?.requestPrincipals)
+    || (rule.when ?? []).length > 0;
 }
 
 /**
@@ -208,8 +218,12 @@ export function mtlsMode(pas: Manifest[], dst: Pod, port: number): string | unde
 /**
  * The verdict Istio reports for dry-run policies: Envoy's shadow RBAC is built from the
  * dry-run AuthorizationPolicies alone, so they are evaluated as if they were the only ones.
+ * When no dry-run policy selects the pod there are no shadow rules and nothing is reported.
  */
-export function shadowVerdict(manifests: Manifest[], dst: Pod, req: MeshRequest): Verdict {
+export function shadowVerdict(manifests: Manifest[], dst: Pod, req: MeshRequest): Verdict | 'unreported' {
+  const dryRun = manifests.filter(m => m.kind === 'AuthorizationPolicy' && m.metadata.namespace === dst.namespace
+    && m.metadata.annotations?.['istio.io/dry-run'] === 'true' && selects(m.spec.selector, dst.labels));
+  if (dryRun.length === 0) return 'unreported';
   const dryRunOnly = manifests.filter(m => m.kind !== 'AuthorizationPolicy' || m.metadata.annotations?.['istio.io/dry-run'] === 'true')
     .map(m => (m.kind === 'AuthorizationPolicy' ? { ...m, metadata: { ...m.metadata, annotations: {} } } : m));
   return meshVerdict(dryRunOnly, dst, req);

@@ -1,16 +1,17 @@
+import { Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
-import { fail, validateSeconds } from './validation';
+import { assertArray, assertPlainObject, fail, requireInstance, requireString } from '../validation';
 
 /** Options of `ProjectedServiceAccountToken.mount`. */
 export interface ProjectedServiceAccountTokenOptions {
   /** The audience the token is issued for (its `aud` claim); the receiver must check it. */
   readonly audience: string;
   /**
-   * Requested lifetime in seconds; the kubelet refreshes the token before it expires.
-   * Kubernetes requires at least 600; this library caps it at 86400 (24 hours).
-   * @default 3600
+   * Requested lifetime, in whole seconds; the kubelet refreshes the token before it expires.
+   * Kubernetes requires at least 10 minutes; this library caps it at 24 hours.
+   * @default Duration.hours(1)
    */
-  readonly expirationSeconds?: number;
+  readonly expiration?: Duration;
   /**
    * Directory the token volume is mounted at, in every container of the workload.
    * @default "/var/run/secrets/tokens"
@@ -47,6 +48,18 @@ export class ProjectedServiceAccountToken {
    * token, with its audience and short lifetime, is the only token the pod receives.
    */
   public static mount(workload: kplus.AbstractPod, options: ProjectedServiceAccountTokenOptions): kplus.Volume {
+    requireInstance(workload, 'the workload', workload, kplus.AbstractPod, 'pass a cdk8s-plus-28 Deployment, StatefulSet, DaemonSet, Job or Pod',
+      'a cdk8s-plus-28 workload or pod');
+    assertPlainObject(workload, 'ProjectedServiceAccountToken options', options, 'pass { audience: "vault" }');
+    requireString(workload, 'audience', options.audience, 'pass one audience as a string, e.g. audience: "vault"');
+    for (const field of ['path', 'mountPath', 'volumeName'] as const) {
+      if (options[field] !== undefined) requireString(workload, field, options[field], `pass ${field} as a string, or omit it`);
+    }
+    if (options.containers !== undefined) {
+      assertArray(workload, 'containers', options.containers, 'list the containers to mount the token into, e.g. containers: [deployment.containers[0]]');
+      options.containers.forEach((c, i) => requireInstance(workload, `containers[${i}]`, c, kplus.Container, 'pass containers of the workload (deployment.containers)',
+        'a cdk8s-plus-28 Container'));
+    }
     if (workload.automountServiceAccountToken) {
       fail(workload, 'automountServiceAccountToken is on, which mounts a long-lived API token beside the projected one',
         'set automountServiceAccountToken: false on the workload');
@@ -55,8 +68,11 @@ export class ProjectedServiceAccountToken {
     if (!/^[\x21-\x7E]+$/.test(audience)) {
       fail(workload, `audience "${audience}" is empty or contains spaces`, 'pass one audience, e.g. "vault"');
     }
-    const expirationSeconds = validateSeconds(workload, 'expirationSeconds', options.expirationSeconds ?? 3600, 600, 86400,
-      'use 600 (the Kubernetes minimum) to 86400 seconds: this library keeps tokens short-lived');
+    const expirationSeconds = (options.expiration ?? Duration.hours(1)).toMilliseconds({ integral: false }) / 1000;
+    if (!Number.isInteger(expirationSeconds) || expirationSeconds < 600 || expirationSeconds > 86400) {
+      fail(workload, `expiration of ${expirationSeconds} seconds is out of range`,
+        'use Duration.minutes(10) (the Kubernetes minimum) to Duration.hours(24), in whole seconds: this library keeps tokens short-lived');
+    }
     const path = options.path ?? 'token';
     if (!/^[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)*$/.test(path) || path.split('/').some((part) => part === '..' || part === '.')) {
       fail(workload, `path "${path}" is not a relative file path inside the volume`, 'use a path without \'..\' or a leading \'/\', e.g. "token"');

@@ -1,4 +1,4 @@
-import { Chart, Testing } from 'cdk8s';
+import { Chart, Duration, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { ProjectedServiceAccountToken } from '../../lib';
 
@@ -47,7 +47,7 @@ describe('projected ServiceAccount token', () => {
     const workload = deployment(chart);
     workload.addContainer({ name: 'sidecar', image: 'agent:1.0', portNumber: 9000 });
     ProjectedServiceAccountToken.mount(workload, {
-      audience: 'https://ledger.internal', expirationSeconds: 600, path: 'ledger/token', mountPath: '/var/run/ledger', volumeName: 'ledger-token',
+      audience: 'https://ledger.internal', expiration: Duration.minutes(10), path: 'ledger/token', mountPath: '/var/run/ledger', volumeName: 'ledger-token',
     });
     const pod = synthOne(chart, 'Deployment').spec.template.spec;
     expect(pod.volumes[0].projected.sources[0].serviceAccountToken).toEqual({ audience: 'https://ledger.internal', expirationSeconds: 600, path: 'ledger/token' });
