@@ -9,7 +9,7 @@ function setting() {
   const app = Testing.app();
   const ns = new ZeroTrustNamespace(app, 'shop');
   const frontend = ns.addWorkload('frontend', {
-    ports: [{ number: 8080, name: 'http' }, { number: 5353, name: 'mdns', protocol: 'UDP' as any }],
+    ports: [{ number: 8080, name: 'http' }, { number: 9090, name: 'admin' }, { number: 5353, name: 'mdns', protocol: 'UDP' as any }],
     servicePorts: [{ port: 80, targetPort: 8080 }, { port: 9090, targetPort: 9090 }],
   });
   const webhook = ns.addWorkload('webhook', { ports: [{ number: 8443, name: 'webhooks' }] });
@@ -43,7 +43,7 @@ const cases: [string, () => unknown, string][] = [
   ['public route on a UDP port', route({ ports: [LinkPort.named('mdns')] }),
     '[shop/public] port 5353/UDP is not TCP, and the gateway speaks HTTP. Fix: use the TCP port the app serves HTTP on.'],
   ['public route to an unknown port name', route({ ports: [LinkPort.named('https')] }),
-    '[shop/public] port "https" is not a container port name of shop/frontend. Fix: use one of its port names (http, mdns) or a port number.'],
+    '[shop/public] port "https" is not a container port name of shop/frontend. Fix: use one of its port names (admin, http, mdns) or a port number.'],
   ['public route routed to a Service port it does not open', route({ route: { hosts: ['shop.example.com'], tlsCredentialName: 'tls', servicePort: 9090 } }),
     '[shop/public] route.servicePort 9090 leads to pod port 9090, which this entry point does not open (8080). Fix: add pod port 9090 to "ports", or route to the Service port of an opened pod port.'],
   ['public route with a wildcard host', route({ route: { hosts: ['*.example.com'], tlsCredentialName: 'tls', servicePort: 80 } }),
@@ -133,8 +133,8 @@ describe('bad input to the ways in is refused with a message naming the path, th
     const ns = new ZeroTrustNamespace(app, 'shop');
     const lb = ns.addWorkload('health', { ports: [{ number: 8080, name: 'http' }] });
     new AddressIngress(ns, 'any', { to: lb, cidr: '0.0.0.0/0', ports: [LinkPort.tcp(8080)], allowAnyAddressUnsafe: true });
-    new AddressIngress(ns, 'low', { to: lb, cidr: '0.0.0.0/1', ports: [LinkPort.tcp(8081)], allowAnyAddressUnsafe: true });
-    new AddressIngress(ns, 'high', { to: lb, cidr: '128.0.0.0/1', ports: [LinkPort.tcp(8081)], allowAnyAddressUnsafe: true });
+    new AddressIngress(ns, 'low', { to: lb, cidr: '0.0.0.0/1', ports: [LinkPort.tcp(8080)], allowAnyAddressUnsafe: true });
+    new AddressIngress(ns, 'high', { to: lb, cidr: '128.0.0.0/1', ports: [LinkPort.tcp(8080)], allowAnyAddressUnsafe: true });
     expect(() => app.synth()).not.toThrow();
   });
 
