@@ -210,11 +210,6 @@ export class ZeroTrustNamespace extends Chart {
 
   /** A public route or an address range as the layers see it when declared. */
   private declaredIngress(declaration: PublicRoute | AddressIngress, workload: IZeroTrustWorkload): DeclaredIngress {
-    // Ambient layers have no rules for these yet: refused rather than emitted half-enforced.
-    if (this.dataPlane === DataPlane.AMBIENT) {
-      throw zeroTrustError(declaration, `${declaration instanceof PublicRoute ? 'a public route' : 'ingress from an address range'} into the ambient namespace "${this.name}" is not supported yet`,
-        'declare it on a workload of a sidecar namespace, or use an IdentityAwareEntryPoint');
-    }
     const common = { path: declaration.node.path, name: declaration.name, workload: workloadIntent(workload) };
     if (declaration instanceof AddressIngress) return { ...common, address: { cidr: declaration.cidr, except: [...declaration.except] } };
     return { ...common, gateway: declaration.gateway, ...(declaration.route ? { route: declaration.route } : {}) };
