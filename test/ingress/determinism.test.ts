@@ -1,4 +1,5 @@
 import { App, Yaml } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-28';
 import { AddressIngress, LinkPort, PublicRoute, ZeroTrustNamespace } from '../../lib';
 import { l4IngressFromAddress, meshVerdict } from '../edges/support/edge-eval';
 import { podFor } from '../support/policy-eval';
@@ -68,5 +69,32 @@ describe('several ways in to one workload', () => {
     // GET on /cart/1 and POST on / are neither route's operation.
     expect(meshVerdict(m, web, { principal: gw, port: 8080, method: 'GET', path: '/cart/1' })).toBe(403);
     expect(meshVerdict(m, web, { principal: gw, port: 8080, method: 'POST', path: '/' })).toBe(403);
+  });
+});
+
+describe('ways in exist from their declaration, their content from synth', () => {
+  test('the objects are in the construct tree before synth, and a later container port still reaches their specs', () => {
+    const app = new App();
+    const ns = new ZeroTrustNamespace(app, 'shop');
+    const deployment = new kplus.Deployment(ns, 'hook', {
+      metadata: { name: 'hook' }, containers: [{ image: 'hook', ports: [{ number: 8443, name: 'webhooks' }] }], automountServiceAccountToken: false,
+    });
+    const hook = ns.adopt(deployment);
+    new AddressIngress(ns, 'partner', { to: hook, cidr: '198.51.100.0/24', ports: [LinkPort.named('status')] });
+    const web = ns.addWorkload('web', { ports: [{ number: 8080, name: 'http' }] });
+    new PublicRoute(ns, 'home', { workload: web, ports: [LinkPort.named('http')] });
+    // Before any synth: each layer's objects for both declarations are already children of the namespace.
+    const ids = ns.node.findAll().map(c => c.node.path).filter(p => p.includes('/Rendered/'));
+    expect(ids).toEqual(expect.arrayContaining([
+      'shop/Rendered/NetworkPolicy/hook-ingress', 'shop/Rendered/NetworkPolicy/web-ingress',
+      'shop/Rendered/Istio/hook-ingress', 'shop/Rendered/Istio/web-ingress', 'shop/Rendered/Istio/PeerAuthentication-hook-plaintext',
+    ]));
+    // The named port is declared only now: the specs read it at synth.
+    deployment.addContainer({ name: 'status', image: 'status', ports: [{ number: 9000, name: 'status' }] });
+    const m = synthApp(app);
+    expect(find(m, 'PeerAuthentication', 'hook-plaintext').spec.portLevelMtls).toEqual({ 9000: { mode: 'PERMISSIVE' } });
+    expect(find(m, 'NetworkPolicy', 'hook-ingress').spec.ingress).toEqual([
+      { from: [{ ipBlock: { cidr: '198.51.100.0/24' } }], ports: [{ protocol: 'TCP', port: 9000 }] },
+    ]);
   });
 });
