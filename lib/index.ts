@@ -41,8 +41,8 @@ export {
   type GatewayIntent, type JwtIntent, type PublicRouteIntent,
 } from './model/edge-intent';
 export {
-  type DeclaredEntryPoint, type DeclaredIngress, type DeclaredLink, type ILayerRenderer, type IRenderLayer, LayerRenderer, type NamespaceRenderContext,
-  type WaypointIntent,
+  type DeclaredEntryPoint, type DeclaredIngress, type DeclaredLink, type ILayerRenderer, type IRenderLayer, LayerRenderer,
+  type NamespaceRenderContext, type WaypointIntent,
 } from './render/renderer';
 export { NetworkPolicyRenderer } from './render/network-policy-renderer';
 export { IstioRenderer } from './render/istio-renderer';

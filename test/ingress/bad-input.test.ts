@@ -1,6 +1,7 @@
 import { App, Testing } from 'cdk8s';
 import {
-  AddressIngress, AddressIngressProps, DataPlane, IdentityAwareEntryPoint, LinkPort, PublicRoute, PublicRouteProps, ZeroTrustNamespace, ZeroTrustWorkload,
+  AddressIngress, AddressIngressProps, DataPlane, IdentityAwareEntryPoint, LinkPort, PublicRoute, PublicRouteProps, ZeroTrustNamespace,
+  ZeroTrustWorkload,
 } from '../../lib';
 import { synthApp } from '../support/synth';
 
