@@ -7,6 +7,7 @@ import { LinkPort } from '../link/link-port';
 import { checkLinkPortShape, resolveLinkPorts } from '../link/resolve-ports';
 import { workloadIntent } from '../link/service-link';
 import { AddressIngressIntent } from '../model/edge-intent';
+import { TransportProtocol } from '../model/intent';
 import { compareStrings } from '../model/order';
 import { ZeroTrustRegistry } from '../model/registry';
 import { assertConstructArgs, assertPlainObject } from '../validation';
@@ -82,6 +83,11 @@ export class AddressIngress extends Construct {
       ZeroTrustRegistry.of(this).resolved(this, () => this.toIntent());
       checkNotEveryAddress(this);
     });
+  }
+
+  /** @internal Every port is declared UDP: the sidecar does not proxy UDP, so only NetworkPolicy applies. */
+  public get _udpOnly(): boolean {
+    return this.ports.every(p => p.protocol === TransportProtocol.UDP);
   }
 
   /** Readable name of the range, used in rule order and messages: `cidr-198-51-100-0-24`. */

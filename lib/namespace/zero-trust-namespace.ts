@@ -211,7 +211,9 @@ export class ZeroTrustNamespace extends Chart {
   /** A public route or an address range as the layers see it when declared. */
   private declaredIngress(declaration: PublicRoute | AddressIngress, workload: IZeroTrustWorkload): DeclaredIngress {
     const common = { path: declaration.node.path, name: declaration.name, workload: workloadIntent(workload) };
-    if (declaration instanceof AddressIngress) return { ...common, address: { cidr: declaration.cidr, except: [...declaration.except] } };
+    if (declaration instanceof AddressIngress) {
+      return { ...common, address: { cidr: declaration.cidr, except: [...declaration.except] }, ...(declaration._udpOnly ? { udpOnly: true } : {}) };
+    }
     return { ...common, gateway: declaration.gateway, ...(declaration.route ? { route: declaration.route } : {}) };
   }
 

@@ -81,6 +81,8 @@ export class IstioRenderer implements ILayerRenderer {
   public addIngress(layer: IRenderLayer, ingress: DeclaredIngress): void {
     const ns = layer.namespace;
     const server = ingress.workload;
+    // UDP is not proxied by the sidecar: such a range is enforced by NetworkPolicy alone.
+    if (ingress.udpOnly) return;
     this.ingressPolicy(layer, server);
     // While auditing, mTLS is PERMISSIVE already, and a second workload-level PeerAuthentication would conflict.
     if (ingress.address && !isAuditing(server, ns.mode)) addPlaintextPorts(layer, server);

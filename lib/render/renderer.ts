@@ -88,6 +88,11 @@ export interface DeclaredIngress {
    * @default - none: the clients come through the gateway
    */
   readonly address?: AddressRangeIntent;
+  /**
+   * Every port is declared UDP, which the sidecar does not proxy: only L4 layers apply.
+   * @default false
+   */
+  readonly udpOnly?: boolean;
 }
 
 /** The waypoint proxy (Gateway of class `istio-waypoint`) that enforces L7 rules in an ambient namespace. */

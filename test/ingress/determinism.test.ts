@@ -98,3 +98,15 @@ describe('ways in exist from their declaration, their content from synth', () =>
     ]);
   });
 });
+
+test('a range opened on UDP only is NetworkPolicy only: the sidecar does not proxy UDP, so no Istio rule and no plaintext port', () => {
+  const app = new App();
+  const ns = new ZeroTrustNamespace(app, 'shop');
+  const dns = ns.addWorkload('resolver', { ports: [{ number: 5353, name: 'mdns', protocol: 'UDP' as any }] });
+  new AddressIngress(ns, 'office', { to: dns, cidr: '192.0.2.0/24', ports: [LinkPort.udp(5353)] });
+  const m = synthApp(app);
+  expect(find(m, 'NetworkPolicy', 'resolver-ingress').spec.ingress).toEqual([
+    { from: [{ ipBlock: { cidr: '192.0.2.0/24' } }], ports: [{ protocol: 'UDP', port: 5353 }] },
+  ]);
+  expect(m.filter(o => o.metadata?.name?.startsWith('resolver') && !['NetworkPolicy', 'ServiceAccount'].includes(o.kind)).map(o => `${o.kind}/${o.metadata.name}`)).toEqual([]);
+});
