@@ -6,6 +6,7 @@ import { DataPlane } from '../lib';
 import { edgesExample } from './edges/edges';
 import { quickstart } from './quickstart/quickstart';
 import { referenceScenario } from './reference/scenario';
+import { storefront } from './storefront/storefront';
 
 const outRoot = process.env.CDK8S_OUTDIR ?? 'dist';
 
@@ -29,3 +30,8 @@ quick.synth();
 const edges = new App({ outdir: path.join(outRoot, 'edges') });
 edgesExample(edges);
 edges.synth();
+
+// Ways in from outside (issue 14): a public storefront through the gateway, a partner's range to a webhook.
+const shop = new App({ outdir: path.join(outRoot, 'storefront') });
+storefront(shop);
+shop.synth();

@@ -20,9 +20,10 @@ export { ServiceLink, type ServiceLinkOptions, type ServiceLinkProps } from './l
 // --- edges of the mesh: people in, traffic out, alerts ------------------------------------
 export { type OidcIssuer, type RequiredClaim } from './access/oidc';
 export { type IngressGatewayOptions } from './access/ingress-gateway';
-export {
-  type EntryRouteOptions, IdentityAwareEntryPoint, type IdentityAwareEntryPointProps,
-} from './access/identity-aware-entry-point';
+export { IdentityAwareEntryPoint, type IdentityAwareEntryPointProps } from './access/identity-aware-entry-point';
+export { type EntryRouteOptions } from './access/entry-route';
+export { PublicRoute, type PublicRouteProps } from './access/public-route';
+export { AddressIngress, type AddressIngressProps } from './ingress/address-ingress';
 export { ExternalPort } from './egress/external-port';
 export {
   AddressEgress, type AddressEgressProps, type ExternalEgressBaseProps, HostEgress, type HostEgressProps,
@@ -35,13 +36,13 @@ export {
   type WorkloadIntent, ZeroTrustMode,
 } from './model/intent';
 export {
-  type AddressRangeIntent, type ClaimIntent, type EntryPointIntent, type EntryRouteIntent,
+  type AddressIngressIntent, type AddressRangeIntent, type ClaimIntent, type EntryPointIntent, type EntryRouteIntent,
   type ExternalEgressIntent, type ExternalPortIntent, ExternalProtocol, ExternalTargetKind,
-  type GatewayIntent, type JwtIntent,
+  type GatewayIntent, type JwtIntent, type PublicRouteIntent,
 } from './model/edge-intent';
 export {
-  type DeclaredEntryPoint, type DeclaredLink, type ILayerRenderer, type IRenderLayer, LayerRenderer, type NamespaceRenderContext,
-  type WaypointIntent,
+  type DeclaredEntryPoint, type DeclaredIngress, type DeclaredLink, type ILayerRenderer, type IRenderLayer, LayerRenderer,
+  type NamespaceRenderContext, type WaypointIntent,
 } from './render/renderer';
 export { NetworkPolicyRenderer } from './render/network-policy-renderer';
 export { IstioRenderer } from './render/istio-renderer';

@@ -1,14 +1,12 @@
 import { Construct, IConstruct } from 'constructs';
+import { checkGatewayPorts, claimRouteName, EntryRouteOptions, resolveGatewayPorts, routeIntent } from './entry-route';
 import { gatewayIntent, IngressGatewayOptions } from './ingress-gateway';
 import { claimIntents, jwtIntent, OidcIssuer, RequiredClaim } from './oidc';
-import { assertExternalHostname } from '../egress/hostname';
 import { validateWith, zeroTrustError } from '../errors';
 import { checkHttpMatch, HttpMatch } from '../link/http-match';
 import { LinkPort } from '../link/link-port';
-import { checkLinkPortShape, resolveLinkPorts } from '../link/resolve-ports';
 import { workloadIntent } from '../link/service-link';
 import { ClaimIntent, EntryPointIntent, EntryRouteIntent, GatewayIntent, JwtIntent } from '../model/edge-intent';
-import { PortIntent, TransportProtocol } from '../model/intent';
 import { ZeroTrustRegistry } from '../model/registry';
 import { findZeroTrustNamespace } from '../namespace/lookup';
 import {
@@ -16,21 +14,6 @@ import {
   assertPlainObject, assertPortNumber, assertStringMap,
 } from '../validation';
 import { IZeroTrustWorkload, requireOwnedWorkload } from '../workload/workload';
-
-/** Publishes the app on the ingress gateway: an Istio Gateway (HTTPS) and a VirtualService. */
-export interface EntryRouteOptions {
-  /** Hostnames people use, e.g. `admin.example.com` (bare names, no scheme or path). */
-  readonly hosts: string[];
-  /** Name of the TLS Secret, which must live in the gateway's namespace. */
-  readonly tlsCredentialName: string;
-  /** Service port the gateway forwards to (the app's Service). */
-  readonly servicePort: number;
-  /**
-   * Name of the app's Service, in the app's namespace.
-   * @default - the workload name
-   */
-  readonly serviceName?: string;
-}
 
 /** Properties of an IdentityAwareEntryPoint. */
 export interface IdentityAwareEntryPointProps {
@@ -98,12 +81,7 @@ export class IdentityAwareEntryPoint extends Construct {
     this.workload = checkApp(this, props.workload);
     this.name = props.name ?? this.workload.name;
     assertDns1123Label(this, 'entry point name', this.name);
-    if (!Array.isArray(props.ports) || props.ports.length === 0) {
-      throw zeroTrustError(this, `entry point to ${this.workload.namespace}/${this.workload.name} has no ports, which would admit every port`,
-        'list the pod ports the gateway calls, e.g. ports: [LinkPort.named("http")]');
-    }
-    props.ports.forEach(p => checkLinkPortShape(this, p));
-    this.ports = [...props.ports];
+    this.ports = checkGatewayPorts(this, 'entry point', this.workload, props.ports);
     const trustDomain = findZeroTrustNamespace(this.workload)?.trustDomain ?? 'cluster.local';
     this.gateway = gatewayIntent(this, props.gateway ?? {}, trustDomain);
     this.jwt = jwtIntent(this, props.oidc);
@@ -117,14 +95,8 @@ export class IdentityAwareEntryPoint extends Construct {
       this.http = { methods: props.http.methods && [...props.http.methods], paths: props.http.paths && [...props.http.paths] };
     }
     if (props.route) this.route = routeIntent(this, props.route, this.workload.name);
-    const registry = ZeroTrustRegistry.of(this);
-    const sameRouteName = registry.edges(IdentityAwareEntryPoint)
-      .find(e => e.route && this.route && e.name === this.name && e.workload.namespace === this.workload.namespace);
-    if (sameRouteName) {
-      throw zeroTrustError(this, `entry point name "${this.name}" already names the Gateway and VirtualService of ${sameRouteName.node.path}`,
-        'give one of the routed entry points its own "name"');
-    }
-    registry.addEdge(this);
+    if (this.route) claimRouteName(this, this.workload.namespace, this.name);
+    ZeroTrustRegistry.of(this).addEdge(this);
     // Resolved once per synthesis: the namespaces' renderers read the same result.
     validateWith(this, () => ZeroTrustRegistry.of(this).resolved(this, () => this.toIntent()));
   }
@@ -136,12 +108,7 @@ export class IdentityAwareEntryPoint extends Construct {
 
   /** The declaration as renderers see it; throws a ZeroTrustError when a port cannot be resolved. */
   public toIntent(): EntryPointIntent {
-    const ports = resolveLinkPorts(this, this.workload, this.ports);
-    const udp = ports.find(p => p.protocol !== TransportProtocol.TCP);
-    if (udp) {
-      throw zeroTrustError(this, `port ${udp.port}/${udp.protocol} is not TCP, and the gateway speaks HTTP`, 'use the TCP port the app serves HTTP on');
-    }
-    if (this.route) checkRoutedPort(this, this.workload, this.route.servicePort, ports);
+    const ports = resolveGatewayPorts(this, this.workload, this.ports, this.route);
     return {
       path: this.node.path,
       name: this.name,
@@ -187,32 +154,4 @@ function checkEntryPointShape(scope: IConstruct, props: IdentityAwareEntryPointP
 function checkApp(scope: IConstruct, workload: IZeroTrustWorkload): IZeroTrustWorkload {
   return requireOwnedWorkload(scope, 'workload', workload, 'its policies could not be emitted',
     'declare the application with zeroTrustNamespace.addWorkload() or adopt()');
-}
-
-/**
- * When the app's Service ports are known, the routed Service port must exist and lead to
- * a pod port this entry point opens; otherwise the gateway would route into a closed port.
- */
-function checkRoutedPort(scope: IConstruct, workload: IZeroTrustWorkload, servicePort: number, ports: PortIntent[]): void {
-  if (workload.servicePorts.length === 0) return;
-  const [target] = resolveLinkPorts(scope, workload, [LinkPort.service(servicePort)]);
-  if (!ports.some(p => p.protocol === target.protocol && target.port >= p.port && target.port <= (p.endPort ?? p.port))) {
-    throw zeroTrustError(scope, `route.servicePort ${servicePort} leads to pod port ${target.port}, which this entry point does not open (${ports.map(p => p.port).join(', ')})`,
-      `add pod port ${target.port} to "ports", or route to the Service port of an opened pod port`);
-  }
-}
-
-function routeIntent(scope: IConstruct, route: EntryRouteOptions, workloadName: string): EntryRouteIntent {
-  if (!Array.isArray(route.hosts) || route.hosts.length === 0) {
-    throw zeroTrustError(scope, 'route.hosts is empty', 'list the hostnames people use, e.g. ["admin.example.com"]');
-  }
-  route.hosts.forEach(h => assertExternalHostname(scope, h));
-  if (typeof route.tlsCredentialName !== 'string') {
-    throw zeroTrustError(scope, 'route.tlsCredentialName is missing', 'name the TLS Secret in the gateway namespace');
-  }
-  assertDns1123Label(scope, 'route.tlsCredentialName', route.tlsCredentialName);
-  assertPortNumber(scope, 'route.servicePort', route.servicePort);
-  const serviceName = route.serviceName ?? workloadName;
-  assertDns1123Label(scope, 'route.serviceName', serviceName);
-  return { hosts: [...new Set(route.hosts)].sort(), tlsCredentialName: route.tlsCredentialName, serviceName, servicePort: route.servicePort };
 }

@@ -145,3 +145,48 @@ export interface EntryPointIntent {
    */
   readonly route?: EntryRouteIntent;
 }
+
+/**
+ * Anyone reaches one workload through the ingress gateway, without a token: the gateway's
+ * pods at L4 and the gateway's principal (with the declared operations) at L7.
+ */
+export interface PublicRouteIntent {
+  /** Construct path of the declaration. */
+  readonly path: string;
+  /** Readable name (DNS-1123 label). */
+  readonly name: string;
+  /** The application. */
+  readonly workload: WorkloadIntent;
+  /** Pod ports the gateway calls, sorted. */
+  readonly ports: PortIntent[];
+  /** The gateway. */
+  readonly gateway: GatewayIntent;
+  /**
+   * Methods and paths the public may use.
+   * @default - any request on those ports
+   */
+  readonly http?: HttpMatch;
+  /**
+   * Gateway + VirtualService publishing the app.
+   * @default - routing is managed elsewhere
+   */
+  readonly route?: EntryRouteIntent;
+}
+
+/**
+ * Clients outside the mesh reach one workload from an address range, on its ports:
+ * NetworkPolicy `ipBlock` at L4; at L7 plaintext accepted on exactly those ports
+ * (port-level PERMISSIVE mTLS) and an ALLOW rule on the connection's source address.
+ */
+export interface AddressIngressIntent {
+  /** Construct path of the declaration. */
+  readonly path: string;
+  /** Readable name of the range (`cidr-198-51-100-0-24`). */
+  readonly name: string;
+  /** The workload reached. */
+  readonly to: WorkloadIntent;
+  /** The range (with its closed sub-ranges). */
+  readonly address: AddressRangeIntent;
+  /** Pod ports opened, sorted. */
+  readonly ports: PortIntent[];
+}

@@ -39,7 +39,7 @@ export function checkNamespaceProps(scope: IConstruct, props: unknown): void {
 }
 
 /** The calls every layer receives (ILayerRenderer). */
-const RENDERER_METHODS = ['addNamespace', 'addWorkload', 'addLink', 'addEntryPoint', 'addExternalEgress'];
+const RENDERER_METHODS = ['addNamespace', 'addWorkload', 'addLink', 'addEntryPoint', 'addExternalEgress', 'addIngress'];
 
 const POD_SECURITY_PREFIX = 'pod-security.kubernetes.io/';
 const POD_SECURITY_MODES = ['enforce', 'audit', 'warn'];

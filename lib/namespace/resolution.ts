@@ -1,5 +1,7 @@
 import { IdentityAwareEntryPoint } from '../access/identity-aware-entry-point';
+import { PublicRoute } from '../access/public-route';
 import { AddressEgress, HostEgress } from '../egress/external-egress';
+import { AddressIngress } from '../ingress/address-ingress';
 import { portKey } from '../link/resolve-ports';
 import { ServiceLink, workloadIntent } from '../link/service-link';
 import { LinkIntent, NamespaceIntent } from '../model/intent';
@@ -39,6 +41,12 @@ export function namespaceContext(owner: object, registry: ZeroTrustRegistry, nam
         .map(e => registry.resolved(e, () => e.toIntent())), e => edgeSortKey(e.from.name, e.name, e)),
       entryPoints: sortBy(registry.edges(IdentityAwareEntryPoint)
         .filter(e => e.workload.namespace === name).map(resolvedEntryPoint), e => edgeSortKey(e.workload.name, e.name, e)),
+      publicRoutes: sortBy(registry.edges(PublicRoute)
+        .filter(e => e.workload.namespace === name)
+        .map(e => registry.resolved(e, () => e.toIntent())), e => edgeSortKey(e.workload.name, e.name, e)),
+      addressIngress: sortBy(registry.edges(AddressIngress)
+        .filter(e => e.to.namespace === name)
+        .map(e => registry.resolved(e, () => e.toIntent())), e => edgeSortKey(e.to.name, e.name, e)),
     };
   });
 }

@@ -9,8 +9,10 @@ import { namespaceContext } from './resolution';
 import { chartObjectsJson, insideAppSynthesis, trackSynthesis } from './synthesis';
 import { waypointOf } from './waypoints';
 import { IdentityAwareEntryPoint } from '../access/identity-aware-entry-point';
+import { PublicRoute } from '../access/public-route';
 import { AddressEgress, HostEgress } from '../egress/external-egress';
 import { validateWith, zeroTrustError } from '../errors';
+import { AddressIngress } from '../ingress/address-ingress';
 import { ServiceLink, workloadIntent } from '../link/service-link';
 import { DataPlane, NamespaceIntent, TransportProtocol, WorkloadIntent, ZeroTrustMode } from '../model/intent';
 import { ZeroTrustRegistry } from '../model/registry';
@@ -19,7 +21,7 @@ import { AmbientNetworkPolicyRenderer } from '../render/ambient-network-policy-r
 import { DATAPLANE_MODE_LABEL } from '../render/hbone';
 import { IstioRenderer } from '../render/istio-renderer';
 import { NetworkPolicyRenderer, SIDECAR_METRICS_PORTS } from '../render/network-policy-renderer';
-import { DeclaredEntryPoint, DeclaredLink, ILayerRenderer, IRenderLayer, NamespaceRenderContext, WaypointIntent } from '../render/renderer';
+import { DeclaredEntryPoint, DeclaredIngress, DeclaredLink, ILayerRenderer, IRenderLayer, NamespaceRenderContext, WaypointIntent } from '../render/renderer';
 import { assertConstructArgs, assertDns1123Label, assertPlainObject, assertLabels, assertPortNumber, assertStringMap, assertTrustDomain } from '../validation';
 import { adoptWorkload, AdoptOptions } from '../workload/adopt';
 import { servicesOf } from '../workload/services';
@@ -202,7 +204,20 @@ export class ZeroTrustNamespace extends Chart {
       if (!here(declaration.from)) return;
       const egress = declaration.toIntent();
       this.layers.forEach(([r, layer]) => r.addExternalEgress(layer, egress));
+    } else if (declaration instanceof PublicRoute || declaration instanceof AddressIngress) {
+      const workload = declaration instanceof PublicRoute ? declaration.workload : declaration.to;
+      if (!here(workload)) return;
+      this.layers.forEach(([r, layer]) => r.addIngress(layer, this.declaredIngress(declaration, workload)));
     }
+  }
+
+  /** A public route or an address range as the layers see it when declared. */
+  private declaredIngress(declaration: PublicRoute | AddressIngress, workload: IZeroTrustWorkload): DeclaredIngress {
+    const common = { path: declaration.node.path, name: declaration.name, workload: workloadIntent(workload) };
+    if (declaration instanceof AddressIngress) {
+      return { ...common, address: { cidr: declaration.cidr, except: [...declaration.except] }, ...(declaration._udpOnly ? { udpOnly: true } : {}) };
+    }
+    return { ...common, gateway: declaration.gateway, ...(declaration.route ? { route: declaration.route } : {}) };
   }
 
   private addNamespaceObject(props: ZeroTrustNamespaceProps): void {

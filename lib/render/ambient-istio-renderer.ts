@@ -4,7 +4,7 @@ import { addRoute, entryPointRules } from './istio-edges';
 import { addAuditObjects, allowRules, DRY_RUN } from './istio-rules';
 import { getOrCreate, lazyFrom } from './lazy';
 import { isAuditing } from './network-policy-edges';
-import { DeclaredEntryPoint, DeclaredLink, ILayerRenderer, IRenderLayer, NamespaceRenderContext } from './renderer';
+import { DeclaredEntryPoint, DeclaredIngress, DeclaredLink, ILayerRenderer, IRenderLayer, NamespaceRenderContext } from './renderer';
 import { zeroTrustError } from '../errors';
 import {
   AuthorizationPolicy,
@@ -85,6 +85,11 @@ export class AmbientIstioRenderer implements ILayerRenderer {
 
   /** Nothing: outside egress is enforced by NetworkPolicy only in ambient. */
   public addExternalEgress(_layer: IRenderLayer, _egress: ExternalEgressIntent): void {
+    return;
+  }
+
+  /** Nothing: an ambient namespace refuses public routes and address ranges when they are declared. */
+  public addIngress(_layer: IRenderLayer, _ingress: DeclaredIngress): void {
     return;
   }
 

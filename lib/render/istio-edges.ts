@@ -1,11 +1,11 @@
 /**
  * The Istio objects of the mesh's edges, built for IstioRenderer (which decides where
- * they land): entry-point rules, RequestAuthentication, Gateway/VirtualService routes,
- * ServiceEntries, and the registry-only Sidecar.
+ * they land): entry-point and public-route rules, RequestAuthentication, Gateway/VirtualService
+ * routes, address-range rules and their plaintext ports, ServiceEntries, and the registry-only Sidecar.
  */
 import { Construct } from 'constructs';
 import { getOrCreate, lazyFrom, perContext } from './lazy';
-import { DeclaredEntryPoint, IRenderLayer } from './renderer';
+import { IRenderLayer } from './renderer';
 import { claimKey } from '../access/oidc';
 import {
   Gateway,
@@ -17,9 +17,20 @@ import {
   SidecarSpecOutboundTrafficPolicyMode,
   VirtualService,
 } from '../imports/istio-networking.istio.io';
-import { AuthorizationPolicySpecRules, RequestAuthentication } from '../imports/istio-security.istio.io';
-import { EntryPointIntent, ExternalEgressIntent, ExternalPortIntent, ExternalProtocol, ExternalTargetKind } from '../model/edge-intent';
-import { WorkloadIntent } from '../model/intent';
+import {
+  AuthorizationPolicySpecRules,
+  AuthorizationPolicySpecRulesFrom,
+  AuthorizationPolicySpecRulesToOperation,
+  PeerAuthentication,
+  PeerAuthenticationSpecMtlsMode,
+  PeerAuthenticationSpecPortLevelMtlsMode,
+  RequestAuthentication,
+} from '../imports/istio-security.istio.io';
+import {
+  AddressIngressIntent, EntryPointIntent, EntryRouteIntent, ExternalEgressIntent, ExternalPortIntent, ExternalProtocol, ExternalTargetKind,
+  GatewayIntent, PublicRouteIntent,
+} from '../model/edge-intent';
+import { PortIntent, TransportProtocol, WorkloadIntent } from '../model/intent';
 import { compareStrings, sortedLabels } from '../model/order';
 
 /** Kubernetes' default cluster DNS domain, used to address the app's Service from the gateway. */
@@ -59,8 +70,15 @@ export function addRequestAuthentication(layer: IRenderLayer, workload: Workload
   }));
 }
 
+/** What a route needs from an entry point or a public route. */
+export interface RoutedEntry {
+  readonly name: string;
+  readonly gateway: GatewayIntent;
+  readonly route?: EntryRouteIntent;
+}
+
 /** An HTTPS Gateway on the ingress gateway pods and a VirtualService to the app's Service. */
-export function addRoute(scope: Construct, ns: string, ep: DeclaredEntryPoint): void {
+export function addRoute(scope: Construct, ns: string, ep: RoutedEntry): void {
   const route = ep.route!;
   const gatewayName = `${ep.name}-gateway`;
   new Gateway(scope, `Gateway-${gatewayName}`, {
@@ -209,4 +227,95 @@ function range(from: number, to: number): number[] {
   const out: number[] = [];
   for (let p = from; p <= to; p++) out.push(p);
   return out;
+}
+
+/**
+ * Workloads reached from outside without a token: through a public route, or from an
+ * address range on a TCP port (the sidecar does not proxy UDP, so UDP stays L4-only).
+ */
+export function edgeServers(publicRoutes: PublicRouteIntent[], addressIngress: AddressIngressIntent[]): [string, WorkloadIntent][] {
+  return [
+    ...publicRoutes.map(r => [r.workload.name, r.workload] as [string, WorkloadIntent]),
+    ...tcpOnly(addressIngress).map(a => [a.to.name, a.to] as [string, WorkloadIntent]),
+  ];
+}
+
+/**
+ * Public routes: one rule per gateway principal, with one operation per distinct set of
+ * ports, methods and paths. No request principal is required: that is what "public" means.
+ */
+export function publicRouteRules(routes: PublicRouteIntent[]): AuthorizationPolicySpecRules[] {
+  const opsByPrincipal = new Map<string, Map<string, AuthorizationPolicySpecRulesToOperation>>();
+  for (const r of routes) {
+    const operation: AuthorizationPolicySpecRulesToOperation = {
+      ports: spelledOut(r.ports),
+      ...(r.http?.methods ? { methods: [...new Set(r.http.methods)].sort(compareStrings) } : {}),
+      ...(r.http?.paths ? { paths: [...new Set(r.http.paths)].sort(compareStrings) } : {}),
+    };
+    const ops = opsByPrincipal.get(r.gateway.principal) ?? new Map();
+    ops.set(JSON.stringify(operation), operation);
+    opsByPrincipal.set(r.gateway.principal, ops);
+  }
+  return [...opsByPrincipal.keys()].sort(compareStrings).map(principal => {
+    const ops = opsByPrincipal.get(principal)!;
+    return {
+      from: [{ source: { principals: [principal] } }],
+      to: [...ops.keys()].sort(compareStrings).map(k => ({ operation: ops.get(k)! })),
+    };
+  });
+}
+
+/**
+ * Address ranges: a rule per port set, with one source per range (`ipBlocks` and its own
+ * `notIpBlocks`; sources of one rule add up, so one range's holes never close another's).
+ * `ipBlocks` is the connection's source address, the one NetworkPolicy sees too;
+ * `remoteIpBlocks` would trust X-Forwarded-For, which a client outside can write itself.
+ */
+export function addressIngressRules(ingress: AddressIngressIntent[]): AuthorizationPolicySpecRules[] {
+  const byPorts = new Map<string, { ports: string[]; sources: Map<string, AuthorizationPolicySpecRulesFrom> }>();
+  for (const a of tcpOnly(ingress)) {
+    const ports = spelledOut(a.ports);
+    const key = ports.join(',');
+    const entry = byPorts.get(key) ?? { ports, sources: new Map() };
+    // notPrincipals ["*"]: only peers without a mesh identity; a meshed pod whose address falls in the range gains nothing.
+    const from = { source: { ipBlocks: [a.address.cidr], ...(a.address.except.length > 0 ? { notIpBlocks: [...a.address.except] } : {}), notPrincipals: ['*'] } };
+    entry.sources.set(JSON.stringify(from), from);
+    byPorts.set(key, entry);
+  }
+  return [...byPorts.keys()].sort(compareStrings).map(key => {
+    const e = byPorts.get(key)!;
+    return { from: [...e.sources.keys()].sort(compareStrings).map(k => e.sources.get(k)!), to: [{ operation: { ports: e.ports } }] };
+  });
+}
+
+/**
+ * Plaintext from outside the mesh on exactly the ports opened to address ranges: a
+ * PeerAuthentication selecting the workload, its own mode left to the namespace (UNSET)
+ * and PERMISSIVE for those pod ports only (portLevelMtls is keyed by the workload's port).
+ * Its ports are read at synth from the workload's address ranges.
+ */
+export function addPlaintextPorts(layer: IRenderLayer, workload: WorkloadIntent): void {
+  const name = `${workload.name}-plaintext`;
+  getOrCreate(layer.scope, `PeerAuthentication-${name}`, () => new PeerAuthentication(layer.scope, `PeerAuthentication-${name}`, {
+    metadata: { name, namespace: layer.namespace.name },
+    spec: lazyFrom(layer, ctx => {
+      const ranges = ctx.addressIngress.filter(a => a.to.name === workload.name);
+      const ports = [...new Set(tcpOnly(ranges).flatMap(a => spelledOut(a.ports)))].sort((x, y) => Number(x) - Number(y));
+      return {
+        selector: { matchLabels: sortedLabels(workload.podLabels) },
+        mtls: { mode: PeerAuthenticationSpecMtlsMode.UNSET },
+        portLevelMtls: Object.fromEntries(ports.map(p => [p, { mode: PeerAuthenticationSpecPortLevelMtlsMode.PERMISSIVE }])),
+      };
+    }),
+  }));
+}
+
+/** Address ingress narrowed to its TCP ports; declarations with none are left out. */
+function tcpOnly(ingress: AddressIngressIntent[]): AddressIngressIntent[] {
+  return ingress.map(a => ({ ...a, ports: a.ports.filter(p => p.protocol === TransportProtocol.TCP) })).filter(a => a.ports.length > 0);
+}
+
+/** Istio lists ports one by one, as strings. */
+function spelledOut(ports: PortIntent[]): string[] {
+  return [...new Set(ports.flatMap(p => range(p.port, p.endPort ?? p.port)).map(String))];
 }

@@ -1,9 +1,12 @@
 import { linksByWorkload } from './group';
-import { addAuditSidecar, addRegistryOnlySidecar, addRequestAuthentication, addRoute, addServiceEntry, entryPointRules, REGISTRY_ONLY_SIDECAR } from './istio-edges';
+import {
+  addAuditSidecar, addPlaintextPorts, addRegistryOnlySidecar, addRequestAuthentication, addressIngressRules, addRoute, addServiceEntry,
+  entryPointRules, publicRouteRules, REGISTRY_ONLY_SIDECAR,
+} from './istio-edges';
 import { addAuditObjects, allowRules, DRY_RUN } from './istio-rules';
 import { getOrCreate, lazyFrom, perContext } from './lazy';
 import { isAuditing } from './network-policy-edges';
-import { DeclaredEntryPoint, DeclaredLink, ILayerRenderer, IRenderLayer } from './renderer';
+import { DeclaredEntryPoint, DeclaredIngress, DeclaredLink, ILayerRenderer, IRenderLayer } from './renderer';
 import {
   AuthorizationPolicy,
   AuthorizationPolicySpecAction,
@@ -23,7 +26,9 @@ export const ISTIO_DRY_RUN_ANNOTATION = 'istio.io/dry-run';
  * Per namespace: a namespace-wide PeerAuthentication (STRICT, or PERMISSIVE in audit
  * mode) and an allow-nothing AuthorizationPolicy. Per server workload: one ALLOW policy
  * with a rule per group of client principals, on pod ports and, for HTTP, methods and
- * paths, plus a rule per entry point (gateway principal AND token AND claims).
+ * paths, plus a rule per entry point (gateway principal AND token AND claims), per
+ * public route (gateway principal, no token) and per address range (source address, no
+ * mesh identity; with a PeerAuthentication accepting plaintext on exactly those ports).
  * The edges (RequestAuthentication, Gateway routes, ServiceEntries, the registry-only
  * Sidecar, per-workload audit objects) are built in istio-edges.ts and placed here.
  */
@@ -73,7 +78,18 @@ export class IstioRenderer implements ILayerRenderer {
     for (const w of layer.declaredWorkloads().filter(x => x.mode === ZeroTrustMode.AUDIT)) addAuditSidecar(layer.scope, ns.name, w);
   }
 
-  /** The server's one ALLOW policy: a rule per group of principals, plus one per entry point. */
+  public addIngress(layer: IRenderLayer, ingress: DeclaredIngress): void {
+    const ns = layer.namespace;
+    const server = ingress.workload;
+    // UDP is not proxied by the sidecar: such a range is enforced by NetworkPolicy alone.
+    if (ingress.udpOnly) return;
+    this.ingressPolicy(layer, server);
+    // While auditing, mTLS is PERMISSIVE already, and a second workload-level PeerAuthentication would conflict.
+    if (ingress.address && !isAuditing(server, ns.mode)) addPlaintextPorts(layer, server);
+    if (ingress.gateway && ingress.route) addRoute(layer.scope, ns.name, { name: ingress.name, gateway: ingress.gateway, route: ingress.route });
+  }
+
+  /** The server's one ALLOW policy: a rule per group of principals, plus one per entry point, public route and address range. */
   private ingressPolicy(layer: IRenderLayer, server: WorkloadIntent): void {
     const ns = layer.namespace;
     const name = `${server.name}-ingress`;
@@ -85,6 +101,8 @@ export class IstioRenderer implements ILayerRenderer {
         rules: [
           ...allowRules(tcpLinksTo(ctx).get(server.name) ?? []),
           ...entryPointRules(entriesTo(ctx).get(server.name) ?? []),
+          ...publicRouteRules(ctx.publicRoutes.filter(r => r.workload.name === server.name)),
+          ...addressIngressRules(ctx.addressIngress.filter(a => a.to.name === server.name)),
         ],
       })),
     }));

@@ -1,6 +1,7 @@
 import { k8s } from 'cdk8s-plus-28';
-import { EntryPointIntent, ExternalEgressIntent, ExternalPortIntent } from '../model/edge-intent';
-import { WorkloadIntent, ZeroTrustMode } from '../model/intent';
+import { NamespaceRenderContext } from './renderer';
+import { AddressIngressIntent, ExternalEgressIntent, ExternalPortIntent, GatewayIntent } from '../model/edge-intent';
+import { PortIntent, WorkloadIntent, ZeroTrustMode } from '../model/intent';
 import { AUDIT_POD_LABEL } from '../model/labels';
 import { compareStrings, sortedLabels } from '../model/order';
 
@@ -24,8 +25,14 @@ export function namespaceWideSelector(workloads: WorkloadIntent[]): k8s.LabelSel
   return { matchExpressions: [{ key: AUDIT_POD_LABEL, operator: 'NotIn', values: auditing }] };
 }
 
-/** Ingress from the gateway pods only, on the entry point's pod ports. One rule per gateway and port set. */
-export function gatewayIngressRules(entryPoints: EntryPointIntent[]): k8s.NetworkPolicyIngressRule[] {
+/** What the gateway rules need from an entry point or a public route. */
+export interface GatewayEntry {
+  readonly gateway: GatewayIntent;
+  readonly ports: PortIntent[];
+}
+
+/** Ingress from the gateway pods only, on the entry points' and public routes' pod ports. One rule per gateway and port set. */
+export function gatewayIngressRules(entryPoints: GatewayEntry[]): k8s.NetworkPolicyIngressRule[] {
   const rules = entryPoints.map(ep => ({
     from: [{
       namespaceSelector: { matchLabels: { [NAMESPACE_NAME_LABEL]: ep.gateway.namespace } },
@@ -38,6 +45,29 @@ export function gatewayIngressRules(entryPoints: EntryPointIntent[]): k8s.Networ
     })),
   }));
   return uniqueSorted(rules);
+}
+
+/**
+ * Ingress from outside address ranges (with `except`), on the declared pod ports only.
+ * Ranges opened on exactly the same ports share one rule, so rules grow with port sets.
+ */
+export function addressIngressRules(ingress: AddressIngressIntent[]): k8s.NetworkPolicyIngressRule[] {
+  const byPorts = new Map<string, { ports: PortIntent[]; peers: Map<string, k8s.NetworkPolicyPeer> }>();
+  for (const i of ingress) {
+    const key = JSON.stringify(i.ports);
+    const entry = byPorts.get(key) ?? { ports: i.ports, peers: new Map() };
+    const peer = { ipBlock: { cidr: i.address.cidr, ...(i.address.except.length > 0 ? { except: [...i.address.except] } : {}) } };
+    entry.peers.set(JSON.stringify(peer), peer);
+    byPorts.set(key, entry);
+  }
+  return uniqueSorted([...byPorts.values()].map(e => ({
+    from: [...e.peers.keys()].sort(compareStrings).map(k => e.peers.get(k)!),
+    ports: e.ports.map(p => ({
+      protocol: p.protocol,
+      port: k8s.IntOrString.fromNumber(p.port),
+      ...(p.endPort !== undefined ? { endPort: p.endPort } : {}),
+    })),
+  })));
 }
 
 /** Egress to outside address ranges (with `except`), on the declared ports only. */
@@ -57,4 +87,28 @@ function externalPort(p: ExternalPortIntent): k8s.NetworkPolicyPort {
 function uniqueSorted<T>(rules: T[]): T[] {
   const byKey = new Map(rules.map(r => [JSON.stringify(r), r]));
   return [...byKey.keys()].sort(compareStrings).map(k => byKey.get(k)!);
+}
+
+/** One way in from outside a workload's namespace: through the gateway, or from an address range. */
+export interface EdgeIngress {
+  readonly workload: WorkloadIntent;
+  readonly gateway?: GatewayEntry;
+  readonly address?: AddressIngressIntent;
+}
+
+/** The enforced public routes and address ranges of a namespace, as ways in (entry points are grouped apart, per data plane). */
+export function outsideIngress(ctx: NamespaceRenderContext): EdgeIngress[] {
+  const enforced = (w: WorkloadIntent) => !isAuditing(w, ctx.namespace.mode);
+  return [
+    ...ctx.publicRoutes.filter(r => enforced(r.workload)).map(r => ({ workload: r.workload, gateway: r })),
+    ...ctx.addressIngress.filter(a => enforced(a.to)).map(a => ({ workload: a.to, address: a })),
+  ];
+}
+
+/** The NetworkPolicy ingress rules of one workload's ways in from outside: gateway rules first, then address ranges. */
+export function edgeIngressRules(items: EdgeIngress[]): k8s.NetworkPolicyIngressRule[] {
+  return [
+    ...gatewayIngressRules(items.flatMap(i => (i.gateway ? [i.gateway] : []))),
+    ...addressIngressRules(items.flatMap(i => (i.address ? [i.address] : []))),
+  ];
 }

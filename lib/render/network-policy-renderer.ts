@@ -1,7 +1,7 @@
 import { groupPeersByPorts } from './group';
-import { externalEgressRules, gatewayIngressRules, isAuditing, namespaceWideSelector } from './network-policy-edges';
+import { edgeIngressRules, externalEgressRules, isAuditing, namespaceWideSelector, outsideIngress } from './network-policy-edges';
 import { byWorkload, npPort, peersOf, platformPeer, policy } from './network-policy-paths';
-import { DeclaredEntryPoint, DeclaredLink, ILayerRenderer, IRenderLayer, NamespaceRenderContext } from './renderer';
+import { DeclaredEntryPoint, DeclaredIngress, DeclaredLink, ILayerRenderer, IRenderLayer, NamespaceRenderContext } from './renderer';
 import { ExternalEgressIntent } from '../model/edge-intent';
 import { WorkloadIntent, ZeroTrustMode } from '../model/intent';
 import { sortedLabels } from '../model/order';
@@ -72,6 +72,10 @@ export class NetworkPolicyRenderer implements ILayerRenderer {
     return w.managed && w.namespace === layer.namespace.name && !isAuditing(w, layer.namespace.mode);
   }
 
+  public addIngress(layer: IRenderLayer, ingress: DeclaredIngress): void {
+    if (this.enforcedHere(layer, ingress.workload)) this.ingressPolicy(layer, ingress.workload);
+  }
+
   private ingressPolicy(layer: IRenderLayer, w: WorkloadIntent): void {
     const ns = layer.namespace.name;
     policy(layer, `${w.name}-ingress`, ctx => {
@@ -81,7 +85,10 @@ export class NetworkPolicyRenderer implements ILayerRenderer {
         policyTypes: ['Ingress'],
         ingress: [
           ...groupPeersByPorts(inbound.get(w.name) ?? [], l => l.from).map(g => ({ from: peersOf(g, ns), ports: g.ports.map(npPort) })),
-          ...gatewayIngressRules(entries.get(w.name) ?? []),
+          ...edgeIngressRules([
+            ...(entries.get(w.name) ?? []).map(e => ({ workload: e.workload, gateway: e })),
+            ...outsideIngress(ctx).filter(e => e.workload.name === w.name),
+          ]),
         ],
       };
     });

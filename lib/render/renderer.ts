@@ -1,7 +1,9 @@
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { HttpMatch } from '../link/http-match';
-import { EntryPointIntent, EntryRouteIntent, ExternalEgressIntent, GatewayIntent } from '../model/edge-intent';
+import {
+  AddressIngressIntent, AddressRangeIntent, EntryPointIntent, EntryRouteIntent, ExternalEgressIntent, GatewayIntent, PublicRouteIntent,
+} from '../model/edge-intent';
 import { DataPlane, LinkIntent, NamespaceIntent, WorkloadIntent } from '../model/intent';
 
 /** Everything one layer needs to compute the specs of one zero-trust namespace, resolved at synth. */
@@ -18,6 +20,10 @@ export interface NamespaceRenderContext {
   readonly externalEgress: ExternalEgressIntent[];
   /** Entry points for people into this namespace's workloads, sorted by workload then name. */
   readonly entryPoints: EntryPointIntent[];
+  /** Public routes (no token) through the gateway into this namespace's workloads, sorted by workload then name. */
+  readonly publicRoutes: PublicRouteIntent[];
+  /** Ingress from outside address ranges into this namespace's workloads, sorted by workload then range. */
+  readonly addressIngress: AddressIngressIntent[];
 }
 
 /**
@@ -53,6 +59,40 @@ export interface DeclaredEntryPoint {
    * @default - routing is managed elsewhere
    */
   readonly route?: EntryRouteIntent;
+}
+
+/**
+ * A way in from outside the mesh without a token, as known when declared: a public route
+ * through the gateway (`gateway` set) or clients from an address range (`address` set).
+ * Its ports are resolved at synth.
+ */
+export interface DeclaredIngress {
+  /** Construct path of the declaration. */
+  readonly path: string;
+  /** Readable name (DNS-1123 label). */
+  readonly name: string;
+  /** The workload reached. */
+  readonly workload: WorkloadIntent;
+  /**
+   * The gateway the public comes through (a public route).
+   * @default - none: the clients come from an address range
+   */
+  readonly gateway?: GatewayIntent;
+  /**
+   * Gateway + VirtualService publishing the workload (a public route only).
+   * @default - routing is managed elsewhere
+   */
+  readonly route?: EntryRouteIntent;
+  /**
+   * The address range the clients come from (an address ingress).
+   * @default - none: the clients come through the gateway
+   */
+  readonly address?: AddressRangeIntent;
+  /**
+   * Every port is declared UDP, which the sidecar does not proxy: only L4 layers apply.
+   * @default false
+   */
+  readonly udpOnly?: boolean;
 }
 
 /** The waypoint proxy (Gateway of class `istio-waypoint`) that enforces L7 rules in an ambient namespace. */
@@ -117,6 +157,8 @@ export interface ILayerRenderer {
   addEntryPoint(layer: IRenderLayer, entryPoint: DeclaredEntryPoint): void;
   /** A call from a workload of the namespace to the outside world was declared (it needs no port resolution). */
   addExternalEgress(layer: IRenderLayer, egress: ExternalEgressIntent): void;
+  /** A way in from outside the mesh without a token (a public route or an address range) was declared. */
+  addIngress(layer: IRenderLayer, ingress: DeclaredIngress): void;
 }
 
 /** A layer that adds nothing: extend it and override the calls your layer needs. */
@@ -146,6 +188,11 @@ export abstract class LayerRenderer implements ILayerRenderer {
 
   /** Adds nothing; override to add objects per outside call. */
   public addExternalEgress(_layer: IRenderLayer, _egress: ExternalEgressIntent): void {
+    return;
+  }
+
+  /** Adds nothing; override to add objects per public route or address range. */
+  public addIngress(_layer: IRenderLayer, _ingress: DeclaredIngress): void {
     return;
   }
 }

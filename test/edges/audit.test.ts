@@ -1,6 +1,6 @@
 import { App } from 'cdk8s';
 import { controlledEgress } from '../../examples/edges/edges';
-import { ExternalPort, HostEgress, IdentityAwareEntryPoint, LinkPort, ZeroTrustMode, ZeroTrustNamespace } from '../../lib';
+import { AddressIngress, ExternalPort, HostEgress, IdentityAwareEntryPoint, LinkPort, PublicRoute, ZeroTrustMode, ZeroTrustNamespace } from '../../lib';
 import { l4EgressToAddress, l4PodToPod, meshVerdict, outboundRoute, policiesOn, shadowVerdict } from './support/edge-eval';
 import { Pod, podsOf } from '../support/policy-eval';
 import { examineSchema } from '../support/schema';
@@ -25,6 +25,9 @@ function declareEverything(mode: ZeroTrustMode) {
     oidc: { issuer: 'https://login.example.com', jwksUri: 'https://login.example.com/jwks' },
     requiredClaims: [{ claim: 'groups', values: ['staff'] }],
   });
+  // Ways in from outside (issue 14).
+  new PublicRoute(shop, 'web-public', { workload: web, ports: [LinkPort.named('http')], http: { methods: ['GET'], paths: ['/'] } });
+  new AddressIngress(shop, 'partner-to-api', { to: api, cidr: '192.0.2.0/24', ports: [LinkPort.named('http')] });
   return synthApp(app).filter(m => m.metadata.namespace === 'shop' || m.metadata.name === 'shop');
 }
 
@@ -45,13 +48,13 @@ describe('switching a namespace from audit to enforce', () => {
   const auditByKey = new Map(audit.map(m => [keyOf(m), m]));
   const enforceByKey = new Map(enforce.map(m => [keyOf(m), m]));
 
-  test('adds only the objects that have no dry-run: NetworkPolicies, RequestAuthentication, the registry-only Sidecar', () => {
+  test('adds only the objects that have no dry-run: NetworkPolicies, RequestAuthentication, the registry-only Sidecar, port-level plaintext', () => {
     const added = [...enforceByKey.keys()].filter(k => !auditByKey.has(k)).sort();
     expect(added).toEqual([
       'NetworkPolicy allow-dns', 'NetworkPolicy allow-istiod', 'NetworkPolicy allow-metrics-scraping',
       'NetworkPolicy api-egress', 'NetworkPolicy api-ingress', 'NetworkPolicy db-ingress', 'NetworkPolicy default-deny',
       'NetworkPolicy web-egress', 'NetworkPolicy web-ingress',
-      'RequestAuthentication web-jwt', 'Sidecar default',
+      'PeerAuthentication api-plaintext', 'RequestAuthentication web-jwt', 'Sidecar default',
     ]);
     expect([...auditByKey.keys()].filter(k => !enforceByKey.has(k))).toEqual([]);
   });
@@ -87,6 +90,9 @@ describe('switching a namespace from audit to enforce', () => {
       { principal: undefined, port: 8080, method: 'GET', path: '/' },
       { principal: 'cluster.local/ns/shop/sa/api', port: 5432 },
       { principal: 'cluster.local/ns/shop/sa/web', port: 5432 },
+      // Plaintext from outside the mesh, from the partner's range and from elsewhere (address ingress to api).
+      { principal: undefined, sourceIp: '192.0.2.9', port: 8080 },
+      { principal: undefined, sourceIp: '203.0.113.9', port: 8080 },
     ];
 
     test('no pod is selected by any NetworkPolicy, so every L4 path and outside address stays open', () => {
@@ -99,8 +105,12 @@ describe('switching a namespace from audit to enforce', () => {
     test('every request is admitted (plaintext too), while the dry-run verdict equals what enforce would answer', () => {
       for (const [dst, req] of requests.flatMap(r => ['web', 'api', 'db'].map(d => [pod(d), r] as const))) {
         expect(meshVerdict(audit, dst, req)).toBe(200);
-        if (req.principal !== undefined) expect(shadowVerdict(audit, dst, req)).toBe(meshVerdict(enforce, dst, req));
+        if (req.principal !== undefined || req.sourceIp !== undefined) expect(shadowVerdict(audit, dst, req)).toBe(meshVerdict(enforce, dst, req));
       }
+      // Enforce admits the partner's range on api only, plaintext on exactly that port; dry-run reports the rest as denied.
+      expect(meshVerdict(enforce, pod('api'), requests[6])).toBe(200);
+      expect(meshVerdict(enforce, pod('api'), requests[7])).toBe(403);
+      expect(meshVerdict(enforce, pod('web'), requests[6])).toBe(403);
       expect(meshVerdict(enforce, pod('api'), requests[1])).toBe(403);
       expect(meshVerdict(enforce, pod('api'), requests[0])).toBe(200);
     });

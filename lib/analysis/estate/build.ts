@@ -194,7 +194,8 @@ function authorizationFindings(policy: AuthorizationPolicyInfo, subject: string)
     });
     (rule.from ?? []).forEach((s, j) => {
       unknownField(`rules[${i}].from[${j}].source`, s.unknownFields);
-      if (s.ipBlocks || s.notIpBlocks || s.remoteIpBlocks || s.notRemoteIpBlocks) out.push({ kind: 'unsupported', subject, message: 'source ipBlocks depend on pod IPs, which the manifests do not hold; matching requests are reported as unknown' });
+      if (s.remoteIpBlocks || s.notRemoteIpBlocks) out.push({ kind: 'unsupported', subject, message: 'source ipBlocks depend on pod IPs, which the manifests do not hold; matching requests are reported as unknown' });
+      else if (s.ipBlocks || s.notIpBlocks) out.push({ kind: 'unsupported', subject, message: 'source ipBlocks are decided for outside peers known by their ipBlock range; for pods, whose IPs the manifests do not hold, matching requests are reported as unknown' });
     });
   });
   return out;

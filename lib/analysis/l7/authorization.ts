@@ -1,4 +1,5 @@
 import { clientTls } from './client-tls';
+import { AddressRange } from './ip-blocks';
 import { applicableJwtRules, authenticate, RequestAuth } from './jwt';
 import { effectiveMtls } from './mtls';
 import { normalizePath, pathPatternMatch, samplePath } from './paths';
@@ -40,6 +41,8 @@ export interface L7Decision {
 export interface L7Source {
   readonly workload?: Workload;
   readonly sidecar: boolean;
+  /** The address range of a peer outside the manifests (an `ipBlock` grant), when known. */
+  readonly address?: AddressRange;
 }
 
 export interface ApplicablePolicies {
@@ -106,7 +109,7 @@ export function sourceContext(
 ): RequestContext {
   const w = source.workload;
   const td = estate.settings.trustDomain;
-  if (!mtls || !w) return { principal: '', namespace: '', serviceAccount: '', trustDomain: '', port, http, auth };
+  if (!mtls || !w) return { principal: '', namespace: '', serviceAccount: '', trustDomain: '', port, http, auth, ...(source.address ? { address: source.address } : {}) };
   if (w.representative) {
     // Only what the peer's selectors pin is known: the namespace at best, never the ServiceAccount.
     return w.representative.namespaceKnown

@@ -5,7 +5,8 @@ import { Estate, Workload } from '../estate/model';
 /**
  * Sources an L7 policy could admit to a destination, used to find paths that are open at L7
  * but closed at L4 without testing every pair. 'all' when the policies do not narrow sources
- * to principals or namespaces (no ALLOW policy, a rule without `from`, only negative fields).
+ * to principals or namespaces (no ALLOW policy, a rule without `from`, only negative fields other than
+ * `notPrincipals: ["*"]`, which leaves only peers without a mesh identity).
  */
 export function l7CandidateSources(estate: Estate, scope: PolicyScope, destination: Workload, byPrincipal: Map<string, Workload[]>): Workload[] | 'all' {
   const allow = scope.of(destination).enforced.filter(p => p.action === 'ALLOW');
@@ -25,6 +26,9 @@ export function l7CandidateSources(estate: Estate, scope: PolicyScope, destinati
           for (const w of estate.workloads) if (s.namespaces.some(n => istioMatch(n, w.namespace))) out.add(w);
         } else if (s.serviceAccounts) {
           for (const w of estate.workloads) if (s.serviceAccounts.some(n => istioMatch(n, `${w.namespace}/${w.serviceAccount}`))) out.add(w);
+        } else if (s.notPrincipals?.includes('*')) {
+          // Peers without a mesh identity only: pods without a sidecar (outside peers come from L4's ipBlock grants).
+          for (const w of estate.workloads) if (!w.sidecar) out.add(w);
         } else {
           return 'all';
         }

@@ -1,3 +1,4 @@
+import { AddressRange, ipBlocksMatch } from './ip-blocks';
 import { claimValues, RequestAuth } from './jwt';
 import { pathPatternMatch } from './paths';
 import { and, istioMatch, not, or, Tri } from './tri';
@@ -25,6 +26,8 @@ export interface RequestContext {
   readonly auth?: RequestAuth;
   /** Namespace of the policy being evaluated: `serviceAccounts: [sa]` means `<that namespace>/sa`. */
   readonly policyNamespace?: string;
+  /** For a plaintext peer outside the manifests known by its address range: that range (decides `ipBlocks`). */
+  readonly address?: AddressRange;
 }
 
 export type RuleAction = 'ALLOW' | 'DENY';
@@ -123,7 +126,8 @@ function sourceMatches(s: IstioSource, ctx: RequestContext, action: RuleAction, 
     positiveNegative(s.serviceAccounts?.map(sa), s.notServiceAccounts?.map(sa), p => identityMatch(p, ctx.serviceAccount, ctx.partial !== undefined)),
     positiveNegative(s.trustDomains, s.notTrustDomains, p => identityMatch(p, ctx.trustDomain, false)),
     s.requestPrincipals || s.notRequestPrincipals ? tokenKnown(s.requestPrincipals, s.notRequestPrincipals) : 'yes',
-    unknownIf(Boolean(s.ipBlocks || s.notIpBlocks || s.remoteIpBlocks || s.notRemoteIpBlocks), 'ipBlocks depend on pod IPs, which the manifests do not hold'),
+    ctx.address && (s.ipBlocks || s.notIpBlocks) ? ipBlocksMatch(s.ipBlocks, s.notIpBlocks, ctx.address) : 'yes',
+    unknownIf(Boolean(((s.ipBlocks || s.notIpBlocks) && !ctx.address) || s.remoteIpBlocks || s.notRemoteIpBlocks), 'ipBlocks depend on pod IPs, which the manifests do not hold'),
   ]);
 }
 

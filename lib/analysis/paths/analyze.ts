@@ -83,7 +83,7 @@ export function analyzeEstate(estate: Estate): Analysis {
     const destination = byId.get(dstId)!;
     for (const grant of grants) {
       const segments = segmentsOf(grant.ports, destination, cutPointsOf(destination));
-      paths.push(...pathsFor(estate, scope, externalName(grant), NO_SIDECAR_SOURCE, destination, segments, grant.ports, false)
+      paths.push(...pathsFor(estate, scope, externalName(grant), externalSource(grant), destination, segments, grant.ports, false)
         .map(p => ({ ...p, reasons: [...p.reasons, `L4: ${grant.policy ? `ipBlock in ${grant.policy}` : 'no NetworkPolicy isolates its ingress'}`] })));
     }
   }
@@ -148,6 +148,11 @@ function pushTo<K, V>(map: Map<K, V[]>, key: K, value: V): void {
   const list = map.get(key);
   if (list) list.push(value);
   else map.set(key, [value]);
+}
+
+/** A plaintext peer known by the range an `ipBlock` grants (`0.0.0.0/0` when not isolated), so `ipBlocks` rules can be decided. */
+function externalSource(grant: ExternalGrant): L7Source {
+  return { ...NO_SIDECAR_SOURCE, address: { cidr: grant.cidr, except: grant.except } };
 }
 
 /** TCP ports where L7 might admit traffic that L4 refuses: declared ports and ports policies name. */

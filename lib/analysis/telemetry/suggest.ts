@@ -193,7 +193,7 @@ function outsideComments(outside: OutsideCall[]): string[] {
         ? `${o.workload.id} calls ${o.host}:${port} outside the cluster (${seen}): declare new HostEgress(scope, '${o.workload.name}-to-${o.host.replace(/[^a-z0-9]+/gi, '-')}', { from: ${w}, host: '${o.host}', ports: [${ext}], addresses: [/* the provider's published ranges */] })`
         : `${o.workload.id} calls ${o.ip ?? o.peer}:${port} outside the cluster (${seen}): declare new AddressEgress(scope, '${o.workload.name}-to-${(o.ip ?? o.peer).replace(/[^a-z0-9]+/gi, '-')}', { from: ${w}, cidr: '${o.ip ?? o.peer}/32', ports: [${ext}] })`);
     } else {
-      out.push(`${o.peer} calls ${o.workload.id}${o.port ? ` on port ${o.port}` : ''} from outside the manifests (${seen}): if it is the ingress gateway, declare an IdentityAwareEntryPoint for ${w}; otherwise reference the caller with ZeroTrustWorkload.fromAttributes() and add a ServiceLink`);
+      out.push(`${o.peer} calls ${o.workload.id}${o.port ? ` on port ${o.port}` : ''} from outside the manifests (${seen}): if it is the ingress gateway, declare an IdentityAwareEntryPoint (people with a token) or a PublicRoute (anyone) for ${w}; otherwise reference the caller with ZeroTrustWorkload.fromAttributes() and add a ServiceLink`);
     }
   }
   return out.sort(compareText);

@@ -55,7 +55,7 @@ test('the ingress gateway (not in the manifests) calling a workload becomes an e
   const s = noLinks.suggest(Telemetry.fromText(metrics, 'gateway.json'));
   expect(s.links).toEqual([]);
   expect(s.comments).toHaveLength(1);
-  expect(s.comments[0]).toMatch(/^istio-system\/istio-ingressgateway calls production\/frontend from outside the manifests \(observed 40 calls in istio-metrics, at .*\): if it is the ingress gateway, declare an IdentityAwareEntryPoint for w\['production\/frontend'\]/);
+  expect(s.comments[0]).toMatch(/^istio-system\/istio-ingressgateway calls production\/frontend from outside the manifests \(observed 40 calls in istio-metrics, at .*\): if it is the ingress gateway, declare an IdentityAwareEntryPoint \(people with a token\) or a PublicRoute \(anyone\) for w\['production\/frontend'\]/);
 });
 
 test('a call the mesh denied is listed, not suggested, unless asked by name', () => {

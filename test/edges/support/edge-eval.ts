@@ -65,6 +65,19 @@ export function l4EgressToAddress(manifests: Manifest[], src: Pod, ip: string, p
     (rule.to ?? []).some((peer: any) => peer.ipBlock && inIpBlock(peer.ipBlock, ip)) && portOk(rule.ports, port, protocol)));
 }
 
+/**
+ * NetworkPolicy verdict for a client outside the cluster (address `ip`) calling a pod:
+ * only the destination's ingress policies apply, and only `ipBlock` peers (or an absent
+ * `from`) can match an address.
+ */
+export function l4IngressFromAddress(manifests: Manifest[], ip: string, dst: Pod, port: number, protocol = 'TCP'): boolean {
+  const ingress = policiesSelecting(manifests, dst, 'Ingress');
+  if (ingress.length === 0) return true;
+  return ingress.some(np => (np.spec.ingress ?? []).some((rule: any) =>
+    (rule.from === undefined || rule.from.length === 0 || rule.from.some((peer: any) => peer.ipBlock && inIpBlock(peer.ipBlock, ip)))
+    && portOk(rule.ports, port, protocol)));
+}
+
 /** NetworkPolicy verdict for pod → pod (egress of the source AND ingress of the destination), with matchExpressions. */
 export function l4PodToPod(manifests: Manifest[], src: Pod, dst: Pod, port: number, protocol = 'TCP'): boolean {
   const nsLabels = namespaceLabels(manifests);
@@ -94,6 +107,8 @@ export interface Token {
 export interface MeshRequest {
   /** mTLS peer identity, or undefined for plaintext. */
   readonly principal?: string;
+  /** Source address of the connection as the sidecar sees it (what `ipBlocks` matches). */
+  readonly sourceIp?: string;
   readonly port: number;
   readonly method?: string;
   readonly path?: string;
@@ -121,8 +136,13 @@ function conditionHolds(c: any, claims: { [k: string]: any } | undefined): boole
 function ruleMatches(rule: any, req: MeshRequest, requestPrincipal: string | undefined, claims: any): boolean {
   const fromOk = rule.from === undefined || rule.from.some((f: any) => {
     const s = f.source ?? {};
-    for (const k of Object.keys(s)) if (!['principals', 'requestPrincipals'].includes(k)) throw new Error(`edge-eval: source.${k} is not modelled`);
+    for (const k of Object.keys(s)) {
+      if (!['principals', 'notPrincipals', 'requestPrincipals', 'ipBlocks', 'notIpBlocks'].includes(k)) throw new Error(`edge-eval: source.${k} is not modelled`);
+    }
     if (s.principals && !s.principals.some((p: string) => istioMatch(p, req.principal))) return false;
+    if (s.notPrincipals && req.principal !== undefined && s.notPrincipals.some((p: string) => istioMatch(p, req.principal))) return false;
+    if (s.ipBlocks && (req.sourceIp === undefined || !s.ipBlocks.some((c: string) => inIpBlock({ cidr: c }, req.sourceIp!)))) return false;
+    if (s.notIpBlocks && req.sourceIp !== undefined && s.notIpBlocks.some((c: string) => inIpBlock({ cidr: c }, req.sourceIp!))) return false;
     if (s.requestPrincipals && !s.requestPrincipals.some((p: string) => istioMatch(p, requestPrincipal))) return false;
     return true;
   });
@@ -147,8 +167,7 @@ function ruleMatches(rule: any, req: MeshRequest, requestPrincipal: string | und
 export function meshVerdict(manifests: Manifest[], dst: Pod, req: MeshRequest): Verdict {
   const inNs = (kind: string) => manifests.filter(m => m.kind === kind && m.metadata.namespace === dst.namespace);
   const pas = inNs('PeerAuthentication');
-  const pa = pas.find(p => p.spec.selector && selects(p.spec.selector, dst.labels)) ?? pas.find(p => !p.spec.selector);
-  if (pa?.spec.mtls?.mode === 'STRICT' && req.principal === undefined) return 403;
+  if (mtlsMode(pas, dst, req.port) === 'STRICT' && req.principal === undefined) return 403;
 
   let requestPrincipal: string | undefined;
   let claims: { [k: string]: any } | undefined;
@@ -179,6 +198,21 @@ export function httpOnly(rule: any): boolean {
   return (rule.to ?? []).some((t: any) => t.operation?.methods || t.operation?.paths)
     || (rule.from ?? []).some((f: any) => f.source?.requestPrincipals)
     || (rule.when ?? []).length > 0;
+}
+
+/**
+ * The mTLS mode on one pod port: the workload-selected PeerAuthentication's port-level
+ * mode for that (pod) port, else its own mode, else (UNSET or absent) the namespace-wide
+ * one's; more than one workload-selected policy is a conflict Istio resolves by age, so
+ * it is refused here.
+ */
+export function mtlsMode(pas: Manifest[], dst: Pod, port: number): string | undefined {
+  const selecting = pas.filter(p => p.spec.selector && selects(p.spec.selector, dst.labels));
+  if (selecting.length > 1) throw new Error(`edge-eval: ${selecting.length} workload PeerAuthentications select ${dst.name}`);
+  const set = (mode: string | undefined) => (mode && mode !== 'UNSET' ? mode : undefined);
+  const namespaceWide = set(pas.find(p => !p.spec.selector)?.spec.mtls?.mode);
+  const own = selecting[0]?.spec;
+  return set(own?.portLevelMtls?.[String(port)]?.mode) ?? set(own?.mtls?.mode) ?? namespaceWide;
 }
 
 /**
