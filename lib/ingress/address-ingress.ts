@@ -1,7 +1,7 @@
 import { Construct, IConstruct } from 'constructs';
 import { refuseAmbient } from '../access/entry-route';
 import { compareCidrs, isStrictSubnet, parseCidr } from '../egress/cidr';
-import { coversEveryAddress, ParsedRange } from '../egress/cidr-coverage';
+import { coveredFamilies, RangeWithExcepts as ParsedRange } from '../egress/coverage';
 import { validateWith, zeroTrustError } from '../errors';
 import { LinkPort } from '../link/link-port';
 import { checkLinkPortShape, resolveLinkPorts } from '../link/resolve-ports';
@@ -149,7 +149,7 @@ function checkNotEveryAddress(self: AddressIngress): void {
     for (const port of [...points].filter(n => n >= p.port && n <= (p.endPort ?? p.port))) {
       const sharing = peers.filter(x => x.ports.some(q => q.protocol === p.protocol && port >= q.port && port <= (q.endPort ?? q.port)));
       if (sharing[sharing.length - 1].decl !== self) continue;
-      if (coversEveryAddress(sharing.map(x => PARSED.get(x.decl)!))) {
+      if (coveredFamilies(sharing.map(x => PARSED.get(x.decl)!)).length > 0) {
         const listed = sharing.map(x => `"${x.decl.cidr}" (${x.decl.node.path})`).join(', ');
         throw zeroTrustError(self, `the ranges admitted to ${self.to.namespace}/${self.to.name} on port ${port}/${p.protocol} add up to every address: ${listed}`,
           'narrow the ranges to the clients you expect, or set allowAnyAddressUnsafe: true on them if the port is really open to the whole internet');
