@@ -1,9 +1,10 @@
 // The library's core promise, checked on random estates built with its own constructs:
-// the analyzer's allowed set equals the declared links exactly, at L4 and at L7, plus DNS and istiod.
+// the analyzer's allowed set equals the declared links (and public routes and address ranges)
+// exactly, at L4 and at L7, plus DNS and istiod.
 import { App } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import * as fc from 'fast-check';
-import { LinkPort, Reachability, ServiceLink, TransportProtocol, ZeroTrustMode, ZeroTrustNamespace, ZeroTrustWorkload } from '../../lib';
+import { AddressIngress, LinkPort, PublicRoute, Reachability, ServiceLink, TransportProtocol, ZeroTrustMode, ZeroTrustNamespace, ZeroTrustWorkload } from '../../lib';
 import { meshVerdict, MeshRequest, policiesOn, shadowVerdict } from '../edges/support/edge-eval';
 import { l7Allows, Pod, podsOf } from '../support/policy-eval';
 import { synthApp } from '../support/synth';
@@ -55,7 +56,20 @@ const estateArb = fc.record({
     // A second link of the same pair on the first chosen port, plain TCP (a database wire protocol beside an API).
     alsoPlain: fc.boolean(),
   }), { maxLength: 10 }),
+  // Ways in from outside: the public through the ingress gateway, and partners' address ranges.
+  publicRoutes: fc.array(fc.record({
+    to: fc.nat(6),
+    methods: fc.option(fc.subarray(['GET', 'POST'], { minLength: 1 }), { nil: undefined }),
+  }), { maxLength: 2 }),
+  addressIngress: fc.array(fc.record({
+    to: fc.nat(6),
+    cidr: fc.constantFrom('192.0.2.0/24', '198.51.100.0/24', '203.0.113.0/25'),
+    port: fc.nat(2),
+  }), { maxLength: 3 }),
 });
+
+/** The ingress gateway the analyzer assumes; the app's manifests never contain it. */
+const GATEWAY = 'istio-system/istio-ingressgateway';
 
 type EstateSpec = typeof estateArb extends fc.Arbitrary<infer T> ? T : never;
 
@@ -101,7 +115,7 @@ function podNamesOf(spec: EstateSpec, i: number): string[] {
  * Declares the estate with the library's constructs and derives, independently, what must be open.
  * `audit` false declares every workload enforcing: the twin whose verdicts audit mode must report.
  */
-function build(spec: EstateSpec, audit = false): Built {
+function build(spec: EstateSpec, audit = false, waysIn = false): Built {
   const app = new App();
   const namespaces = NAMESPACES.slice(0, spec.namespaces).map(n => new ZeroTrustNamespace(app, n));
   const ports = spec.workloads.map(w => w.ports.map((number, i) => ({ number, udp: w.udp[i], name: w.named[i] ? `p${number}` : undefined })));
@@ -176,6 +190,39 @@ function build(spec: EstateSpec, audit = false): Built {
     const plain = chosen.find(p => !p.udp);
     if (l.alsoPlain && http && plain && declare(k, '-plain', from, to, [LinkPort.tcp(plain.number)])) admitAll(portKey(plain));
   });
+  if (waysIn) {
+    // A public route admits the gateway, an address range admits its addresses: each on its port, to every pod of the identity.
+    const routed = new Set<number>();
+    spec.publicRoutes.forEach(r => {
+      const to = r.to % workloads.length;
+      const tcp = ports[to].find(p => !p.udp);
+      if (!tcp || routed.has(to)) return;
+      routed.add(to);
+      new PublicRoute(namespaces[spec.workloads[to].ns % spec.namespaces], `public-${to}`, {
+        workload: workloads[to], ports: [LinkPort.tcp(tcp.number)], http: r.methods ? { methods: r.methods } : undefined,
+      });
+      for (const dst of podsOfWorkload(to)) {
+        const key = `${GATEWAY} -> ${dst} tcp/${tcp.number}`;
+        expectedL4.add(key);
+        expected.add(r.methods ? `${key} ${r.methods.join(',')} *` : key);
+      }
+    });
+    const admittedRanges = new Set<string>();
+    spec.addressIngress.forEach((a, k) => {
+      const to = a.to % workloads.length;
+      const port = ports[to][a.port % ports[to].length];
+      if (admittedRanges.has(`${to} ${a.cidr} ${port.number}`)) return;
+      admittedRanges.add(`${to} ${a.cidr} ${port.number}`);
+      new AddressIngress(namespaces[spec.workloads[to].ns % spec.namespaces], `range-${k}`, {
+        to: workloads[to], cidr: a.cidr, ports: [port.udp ? LinkPort.udp(port.number) : LinkPort.tcp(port.number)],
+      });
+      for (const dst of podsOfWorkload(to)) {
+        const key = `external (${a.cidr}) -> ${dst} ${port.udp ? 'udp' : 'tcp'}/${port.number}`;
+        expectedL4.add(key);
+        expected.add(key);
+      }
+    });
+  }
   const rawTcp: string[] = [];
   for (const [key, set] of families) {
     // A plain TCP link admits any request, so the path has no request families left to list.
@@ -215,7 +262,7 @@ test(`random estates (${NUM_RUNS} runs): allowed paths equal the declared links 
       return;
     }
     if (spec.workloads.some(w => w.deployments > 1)) shared++;
-    const { manifests, expected, expectedL4, rawTcp } = build(spec);
+    const { manifests, expected, expectedL4, rawTcp } = build(spec, false, true);
     const reach = Reachability.fromManifests(manifests);
     expect(reach.allowedPaths()).toEqual(expected);
     // Raw TCP (no HTTP request) passes exactly on plain links' ports, also beside HTTP links of the same pair.

@@ -148,6 +148,10 @@ function anyMatch(patterns: string[] | undefined, value: string | undefined): bo
 export function ruleMatches(rule: any, principal: string | undefined, req: Request): boolean {
   const fromOk = rule.from === undefined || rule.from.some((f: any) => {
     const s = f.source ?? {};
+    // notPrincipals decides alone when it excludes this principal (a range rule's ["*"] excludes
+    // every meshed source); pod addresses are not modelled, so an ipBlocks rule it does not
+    // exclude is refused as unknown.
+    if (s.notPrincipals !== undefined && principal !== undefined && s.notPrincipals.some((p: string) => istioMatch(p, principal))) return false;
     for (const k of Object.keys(s)) if (k !== 'principals') throw new Error(`policy-eval: source.${k} is not modelled`);
     return anyMatch(s.principals, principal);
   });
