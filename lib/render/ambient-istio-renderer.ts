@@ -1,7 +1,7 @@
 import { ApiObject } from 'cdk8s';
 import { HBONE_PORT, USE_WAYPOINT_LABEL, WAYPOINT_FOR_LABEL } from './hbone';
 import { addRoute, entryPointRules } from './istio-edges';
-import { addAuditObjects, allowRules, DRY_RUN } from './istio-rules';
+import { addAuditObjects, addMeshBaseline, allowRules, DRY_RUN } from './istio-rules';
 import { getOrCreate, lazyFrom } from './lazy';
 import { isAuditing } from './network-policy-edges';
 import { DeclaredEntryPoint, DeclaredIngress, DeclaredLink, ILayerRenderer, IRenderLayer, NamespaceRenderContext } from './renderer';
@@ -10,8 +10,6 @@ import {
   AuthorizationPolicy,
   AuthorizationPolicySpecAction,
   AuthorizationPolicySpecRules,
-  PeerAuthentication,
-  PeerAuthenticationSpecMtlsMode,
   RequestAuthentication,
 } from '../imports/istio-security.istio.io';
 import { ExternalEgressIntent } from '../model/edge-intent';
@@ -46,17 +44,8 @@ export class AmbientIstioRenderer implements ILayerRenderer {
 
   /** STRICT PeerAuthentication and the namespace-wide allow-nothing (PERMISSIVE and dry-run while auditing). */
   public addNamespace(layer: IRenderLayer): void {
-    const ns = layer.namespace;
-    const audit = ns.mode === ZeroTrustMode.AUDIT;
-    new PeerAuthentication(layer.scope, 'default', {
-      metadata: { name: 'default', namespace: ns.name },
-      spec: { mtls: { mode: audit ? PeerAuthenticationSpecMtlsMode.PERMISSIVE : PeerAuthenticationSpecMtlsMode.STRICT } },
-    });
-    // No selector and no targetRefs: ztunnel applies it to every pod of the namespace.
-    new AuthorizationPolicy(layer.scope, 'allow-nothing', {
-      metadata: { name: 'allow-nothing', namespace: ns.name, annotations: audit ? DRY_RUN : undefined },
-      spec: {},
-    });
+    // No selector and no targetRefs: ztunnel applies the baseline to every pod of the namespace.
+    addMeshBaseline(layer);
   }
 
   /** A workload auditing alone gets PERMISSIVE mTLS, an explicit allow-all and a dry-run allow-nothing. */

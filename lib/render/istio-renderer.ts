@@ -3,15 +3,13 @@ import {
   addAuditSidecar, addPlaintextPorts, addRegistryOnlySidecar, addRequestAuthentication, addressIngressRules, addRoute, addServiceEntry,
   entryPointRules, publicRouteRules, REGISTRY_ONLY_SIDECAR,
 } from './istio-edges';
-import { addAuditObjects, allowRules, DRY_RUN } from './istio-rules';
+import { addAuditObjects, addMeshBaseline, allowRules, DRY_RUN } from './istio-rules';
 import { getOrCreate, lazyFrom, perContext } from './lazy';
 import { isAuditing } from './network-policy-edges';
 import { DeclaredEntryPoint, DeclaredIngress, DeclaredLink, ILayerRenderer, IRenderLayer } from './renderer';
 import {
   AuthorizationPolicy,
   AuthorizationPolicySpecAction,
-  PeerAuthentication,
-  PeerAuthenticationSpecMtlsMode,
 } from '../imports/istio-security.istio.io';
 import { EntryPointIntent, ExternalEgressIntent } from '../model/edge-intent';
 import { TransportProtocol, WorkloadIntent, ZeroTrustMode } from '../model/intent';
@@ -36,17 +34,7 @@ export class IstioRenderer implements ILayerRenderer {
   public readonly layerName = 'Istio';
 
   public addNamespace(layer: IRenderLayer): void {
-    const ns = layer.namespace;
-    const audit = ns.mode === ZeroTrustMode.AUDIT;
-    new PeerAuthentication(layer.scope, 'default', {
-      metadata: { name: 'default', namespace: ns.name },
-      spec: { mtls: { mode: audit ? PeerAuthenticationSpecMtlsMode.PERMISSIVE : PeerAuthenticationSpecMtlsMode.STRICT } },
-    });
-    // `spec: {}` selects every workload and matches nothing: deny unless another ALLOW matches.
-    new AuthorizationPolicy(layer.scope, 'allow-nothing', {
-      metadata: { name: 'allow-nothing', namespace: ns.name, annotations: audit ? DRY_RUN : undefined },
-      spec: {},
-    });
+    addMeshBaseline(layer);
   }
 
   public addWorkload(layer: IRenderLayer, w: WorkloadIntent): void {

@@ -8,7 +8,7 @@ import {
   PeerAuthentication,
   PeerAuthenticationSpecMtlsMode,
 } from '../imports/istio-security.istio.io';
-import { LinkIntent, TransportProtocol, WorkloadIntent } from '../model/intent';
+import { LinkIntent, TransportProtocol, WorkloadIntent, ZeroTrustMode } from '../model/intent';
 import { compareStrings, sortedLabels } from '../model/order';
 
 /** Makes an AuthorizationPolicy report what it would do instead of enforcing it. */
@@ -86,4 +86,22 @@ export function operationOf(link: LinkIntent): AuthorizationPolicySpecRulesToOpe
     ...(link.http?.methods ? { methods: [...link.http.methods].sort(compareStrings) } : {}),
     ...(link.http?.paths ? { paths: [...link.http.paths].sort(compareStrings) } : {}),
   };
+}
+
+/**
+ * The namespace's mesh baseline, the same in both data planes: STRICT mTLS (PERMISSIVE while
+ * auditing) and `spec: {}`, which selects every workload and matches nothing, so only an ALLOW
+ * that matches admits a call (dry-run while auditing).
+ */
+export function addMeshBaseline(layer: IRenderLayer): void {
+  const ns = layer.namespace;
+  const audit = ns.mode === ZeroTrustMode.AUDIT;
+  new PeerAuthentication(layer.scope, 'default', {
+    metadata: { name: 'default', namespace: ns.name },
+    spec: { mtls: { mode: audit ? PeerAuthenticationSpecMtlsMode.PERMISSIVE : PeerAuthenticationSpecMtlsMode.STRICT } },
+  });
+  new AuthorizationPolicy(layer.scope, 'allow-nothing', {
+    metadata: { name: 'allow-nothing', namespace: ns.name, annotations: audit ? DRY_RUN : undefined },
+    spec: {},
+  });
 }
