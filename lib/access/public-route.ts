@@ -62,8 +62,9 @@ export class PublicRoute extends Construct {
   public readonly route?: EntryRouteIntent;
   /** The ingress gateway the public comes through. */
   public readonly gateway: GatewayIntent;
+  /** Methods and paths anyone may use, when restricted. */
+  public readonly http?: HttpMatch;
   private readonly ports: LinkPort[];
-  private readonly http?: HttpMatch;
 
   constructor(scope: Construct, id: string, props: PublicRouteProps) {
     assertConstructArgs(scope, id, 'PublicRoute');

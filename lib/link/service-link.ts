@@ -119,6 +119,7 @@ export function workloadIntent(w: IZeroTrustWorkload): WorkloadIntent {
     principal: w.principal,
     managed: w.managed,
     ...(w.mode !== undefined ? { mode: w.mode } : {}),
+    ...((w as { ownWaypoint?: boolean }).ownWaypoint === true ? { ownWaypoint: true } : {}),
   };
 }
 

@@ -75,6 +75,11 @@ export interface WorkloadIntent {
    * @default - the namespace's mode
    */
   readonly mode?: ZeroTrustMode;
+  /**
+   * True when the workload's L7 rules are enforced by a waypoint of its own (ambient).
+   * @default false - the namespace waypoint
+   */
+  readonly ownWaypoint?: boolean;
 }
 
 /** One declared dependency: `from` may call `to` on `ports` (and, for HTTP, `http`). */

@@ -1,5 +1,5 @@
 import { IConstruct } from 'constructs';
-import { ZeroTrustMode } from '../model/intent';
+import { DataPlane, ZeroTrustMode } from '../model/intent';
 
 const ZERO_TRUST_NAMESPACE = Symbol.for('cdk8s-zero-trust.ZeroTrustNamespace');
 
@@ -10,6 +10,8 @@ export interface NamespaceIdentity {
   readonly mode?: ZeroTrustMode;
   /** Pod Security level the namespace enforces ("privileged", "baseline" or "restricted"). */
   readonly podSecurity?: string;
+  /** The Istio data plane of its pods. */
+  readonly dataPlane?: DataPlane;
 }
 
 /** Marks a construct as a zero-trust namespace, so constructs inside it can find it. */

@@ -7,7 +7,7 @@ import { checkNamespaceLabels, checkNamespaceProps } from './namespace-checks';
 import { ControlPlaneOptions, DnsOptions, MonitoringOptions, PodSecurityLevel } from './options';
 import { namespaceContext } from './resolution';
 import { chartObjectsJson, insideAppSynthesis, trackSynthesis } from './synthesis';
-import { waypointOf } from './waypoints';
+import { checkWaypointNames, waypointOf } from './waypoints';
 import { IdentityAwareEntryPoint } from '../access/identity-aware-entry-point';
 import { PublicRoute } from '../access/public-route';
 import { AddressEgress, HostEgress } from '../egress/external-egress';
@@ -136,6 +136,7 @@ export class ZeroTrustNamespace extends Chart {
     const registry = ZeroTrustRegistry.of(this);
     registry.addNamespace(this);
     validateWith(this, () => refuseSharedResourceFolder(this, registry));
+    if (this.dataPlane === DataPlane.AMBIENT) validateWith(this, () => checkWaypointNames(this, registry, name));
     this.addNamespaceObject(props);
     const rendered = new Construct(this, RENDERED);
     this.layers = renderers.map(r => [r, new RenderLayer(new Construct(rendered, r.layerName), this.intent, registry, this)]);
@@ -217,7 +218,12 @@ export class ZeroTrustNamespace extends Chart {
     if (declaration instanceof AddressIngress) {
       return { ...common, address: { cidr: declaration.cidr, except: [...declaration.except] }, ...(declaration._udpOnly ? { udpOnly: true } : {}) };
     }
-    return { ...common, gateway: declaration.gateway, ...(declaration.route ? { route: declaration.route } : {}) };
+    return {
+      ...common,
+      gateway: declaration.gateway,
+      ...(declaration.http ? { http: declaration.http } : {}),
+      ...(declaration.route ? { route: declaration.route } : {}),
+    };
   }
 
   private addNamespaceObject(props: ZeroTrustNamespaceProps): void {

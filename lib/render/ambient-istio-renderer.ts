@@ -1,40 +1,46 @@
 import { ApiObject } from 'cdk8s';
-import { HBONE_PORT, USE_WAYPOINT_LABEL, WAYPOINT_FOR_LABEL } from './hbone';
-import { addRoute, entryPointRules } from './istio-edges';
+import { ztunnelRules, tcpLinksTo } from './ambient-ztunnel-rules';
+import { HBONE_PORT, INGRESS_USE_WAYPOINT_LABEL, USE_WAYPOINT_LABEL, WAYPOINT_FOR_LABEL } from './hbone';
+import { addPlaintextPorts, addRoute, entryPointRules, publicRouteRules } from './istio-edges';
 import { addAuditObjects, addMeshBaseline, allowRules, DRY_RUN } from './istio-rules';
 import { getOrCreate, lazyFrom } from './lazy';
 import { isAuditing } from './network-policy-edges';
-import { DeclaredEntryPoint, DeclaredIngress, DeclaredLink, ILayerRenderer, IRenderLayer, NamespaceRenderContext } from './renderer';
+import { DeclaredEntryPoint, DeclaredIngress, DeclaredLink, ILayerRenderer, IRenderLayer, WaypointIntent } from './renderer';
 import { zeroTrustError } from '../errors';
 import {
   AuthorizationPolicy,
   AuthorizationPolicySpecAction,
-  AuthorizationPolicySpecRules,
   RequestAuthentication,
 } from '../imports/istio-security.istio.io';
 import { ExternalEgressIntent } from '../model/edge-intent';
-import { LinkIntent, TransportProtocol, WorkloadIntent, ZeroTrustMode } from '../model/intent';
+import { WorkloadIntent, ZeroTrustMode } from '../model/intent';
 import { compareStrings, sortedLabels } from '../model/order';
-import { NAMESPACE_WAYPOINT } from '../namespace/waypoints';
+import { intendedWaypoint, NAMESPACE_WAYPOINT } from '../namespace/waypoints';
 
 /** Gateway API group of the waypoint Gateway, as `targetRefs` name it. */
 const GATEWAY_API_GROUP = 'gateway.networking.k8s.io';
 /** The GatewayClass Istio deploys waypoint proxies for. */
 export const WAYPOINT_GATEWAY_CLASS = 'istio-waypoint';
 
+/** Per layer scope: servers the ingress gateway reaches (entry points, public routes), by name. */
+const GATEWAY_SERVERS = new WeakMap<object, Set<string>>();
+
 /**
  * The Istio layer of an ambient namespace, split by who can enforce what.
  *
  * ztunnel (L4): a namespace-wide STRICT PeerAuthentication and allow-nothing, and per server one
- * ALLOW policy bound by `selector` with L4 fields only: the principals of links without HTTP
- * rules on their ports, and the waypoint's principal on the ports of every call it forwards.
+ * ALLOW policy bound by `selector` with L4 fields only (see ambient-ztunnel-rules.ts): the
+ * principals of links without HTTP rules, the waypoint's principal on the ports of every call
+ * it forwards, and outside address ranges (with plaintext accepted on exactly their ports).
  * A client whose link has HTTP rules is never admitted by ztunnel directly, so it cannot skip
  * the waypoint by calling the pod.
  *
- * Waypoint (L7): the namespace's waypoint Gateway (class `istio-waypoint`), an allow-nothing
- * bound to it, the server's Services labelled `istio.io/use-waypoint`, and per server one
- * ALLOW policy bound with `targetRefs` to its Services: client principals, ports, methods and
- * paths, plus entry-point rules (gateway principal, token, claims).
+ * Waypoint (L7): the server's waypoint Gateway (class `istio-waypoint`: the namespace's, or the
+ * server's own with `ownWaypoint`), an allow-nothing bound to it, the server's Services labelled
+ * `istio.io/use-waypoint` (and `istio.io/ingress-use-waypoint` when the ingress gateway calls
+ * it), and per server one ALLOW policy bound with `targetRefs` to its Services: client
+ * principals, ports, methods and paths, plus entry-point rules (gateway principal, token,
+ * claims) and public-route rules (gateway principal, methods, paths).
  *
  * Outside egress is left to NetworkPolicy: ambient has no Sidecar resource for registry-only
  * routing (that needs an egress waypoint, not emitted).
@@ -55,7 +61,7 @@ export class AmbientIstioRenderer implements ILayerRenderer {
     addAuditObjects(layer, w);
   }
 
-  /** The server's ztunnel policy, and with HTTP rules, its waypoint policy and the namespace waypoint. */
+  /** The server's ztunnel policy, and with HTTP rules, its waypoint policy and waypoint. */
   public addLink(layer: IRenderLayer, link: DeclaredLink): void {
     if (!link.to.managed || link.to.namespace !== layer.namespace.name) return;
     this.ztunnelPolicy(layer, link.to);
@@ -67,6 +73,7 @@ export class AmbientIstioRenderer implements ILayerRenderer {
     const server = ep.workload;
     this.ztunnelPolicy(layer, server);
     this.waypointPolicy(layer, server, ep.path);
+    this.calledByGateway(layer, server);
     // Tokens are checked at L7: by the waypoint, for the app's Services only. Held back while auditing (no dry-run).
     if (!isAuditing(server, layer.namespace.mode)) this.requestAuthentication(layer, server);
     if (ep.route) addRoute(layer.scope, layer.namespace.name, ep);
@@ -77,12 +84,24 @@ export class AmbientIstioRenderer implements ILayerRenderer {
     return;
   }
 
-  /** Nothing: an ambient namespace refuses public routes and address ranges when they are declared. */
-  public addIngress(_layer: IRenderLayer, _ingress: DeclaredIngress): void {
-    return;
+  /**
+   * A public route: the gateway's principal at ztunnel, or at the waypoint when the server has
+   * one (HTTP rules need it). An address range: plaintext accepted on its ports, and its source
+   * addresses admitted by ztunnel. UDP-only ranges are NetworkPolicy's alone (not proxied).
+   */
+  public addIngress(layer: IRenderLayer, ingress: DeclaredIngress): void {
+    const server = ingress.workload;
+    if (ingress.udpOnly) return;
+    this.ztunnelPolicy(layer, server);
+    // While auditing, mTLS is PERMISSIVE already, and a second workload-level PeerAuthentication would conflict.
+    if (ingress.address && !isAuditing(server, layer.namespace.mode)) addPlaintextPorts(layer, server);
+    if (!ingress.gateway) return;
+    if (ingress.http) this.waypointPolicy(layer, server, ingress.path);
+    this.calledByGateway(layer, server);
+    if (ingress.route) addRoute(layer.scope, layer.namespace.name, { name: ingress.name, gateway: ingress.gateway, route: ingress.route });
   }
 
-  /** The server's selector-bound policy, enforced by ztunnel: principals and ports only. */
+  /** The server's selector-bound policy, enforced by ztunnel: principals, addresses and ports only. */
   private ztunnelPolicy(layer: IRenderLayer, server: WorkloadIntent): void {
     const ns = layer.namespace;
     const name = `${server.name}-ingress`;
@@ -96,14 +115,16 @@ export class AmbientIstioRenderer implements ILayerRenderer {
     }));
   }
 
-  /** The server's policy at the waypoint, bound to its Services; created with the waypoint it needs. */
+  /** The server's policy at its waypoint, bound to its Services; created with the waypoint it needs. */
   private waypointPolicy(layer: IRenderLayer, server: WorkloadIntent, declaredAt: string): void {
     const ns = layer.namespace;
-    this.waypoint(layer);
+    const wp = intendedWaypoint(server);
+    this.waypoint(layer, wp);
     const name = `${server.name}-waypoint`;
     if (layer.scope.node.tryFindChild(name)) return;
-    refuseWaypointForAuditingWorkload(layer, server, declaredAt);
-    for (const service of layer.servicesOf(server)) service.metadata.addLabel(USE_WAYPOINT_LABEL, NAMESPACE_WAYPOINT);
+    refuseWaypointForAuditingWorkload(layer, server, wp, declaredAt);
+    for (const service of layer.servicesOf(server)) service.metadata.addLabel(USE_WAYPOINT_LABEL, wp.name);
+    if (GATEWAY_SERVERS.get(layer.scope)?.has(server.name)) this.gatewayThroughWaypoint(layer, server);
     new AuthorizationPolicy(layer.scope, name, {
       metadata: { name, namespace: ns.name, annotations: isAuditing(server, ns.mode) ? DRY_RUN : undefined },
       spec: {
@@ -112,24 +133,41 @@ export class AmbientIstioRenderer implements ILayerRenderer {
         rules: lazyFrom(layer, ctx => [
           ...allowRules(tcpLinksTo(ctx, server)),
           ...entryPointRules(ctx.entryPoints.filter(e => e.workload.name === server.name)),
+          ...publicRouteRules(ctx.publicRoutes.filter(r => r.workload.name === server.name)),
         ]),
       },
     });
   }
 
-  /** The namespace waypoint and its allow-nothing: traffic through it is denied unless a Service's policy allows it. */
-  private waypoint(layer: IRenderLayer): void {
+  /**
+   * The ingress gateway calls this server. Istio's gateway skips a Service's waypoint unless the
+   * Service opts in, so a server with a waypoint gets the opt-in, now or when its waypoint comes.
+   */
+  private calledByGateway(layer: IRenderLayer, server: WorkloadIntent): void {
+    const servers = GATEWAY_SERVERS.get(layer.scope) ?? new Set<string>();
+    GATEWAY_SERVERS.set(layer.scope, servers);
+    servers.add(server.name);
+    if (layer.scope.node.tryFindChild(`${server.name}-waypoint`)) this.gatewayThroughWaypoint(layer, server);
+  }
+
+  private gatewayThroughWaypoint(layer: IRenderLayer, server: WorkloadIntent): void {
+    for (const service of layer.servicesOf(server)) service.metadata.addLabel(INGRESS_USE_WAYPOINT_LABEL, 'true');
+  }
+
+  /** A waypoint and its allow-nothing: traffic through it is denied unless a Service's policy allows it. */
+  private waypoint(layer: IRenderLayer, wp: WaypointIntent): void {
     const ns = layer.namespace;
-    getOrCreate(layer.scope, 'WaypointGateway', () => new ApiObject(layer.scope, 'WaypointGateway', {
+    const id = wp.name === NAMESPACE_WAYPOINT ? 'WaypointGateway' : `WaypointGateway-${wp.name}`;
+    getOrCreate(layer.scope, id, () => new ApiObject(layer.scope, id, {
       apiVersion: `${GATEWAY_API_GROUP}/v1`,
       kind: 'Gateway',
-      metadata: { name: NAMESPACE_WAYPOINT, namespace: ns.name, labels: { [WAYPOINT_FOR_LABEL]: 'service' } },
+      metadata: { name: wp.name, namespace: ns.name, labels: { [WAYPOINT_FOR_LABEL]: 'service' } },
       spec: { gatewayClassName: WAYPOINT_GATEWAY_CLASS, listeners: [{ name: 'mesh', port: HBONE_PORT, protocol: 'HBONE' }] },
     }));
-    const name = `${NAMESPACE_WAYPOINT}-allow-nothing`;
+    const name = `${wp.name}-allow-nothing`;
     getOrCreate(layer.scope, name, () => new AuthorizationPolicy(layer.scope, name, {
       metadata: { name, namespace: ns.name, annotations: ns.mode === ZeroTrustMode.AUDIT ? DRY_RUN : undefined },
-      spec: { targetRefs: [{ kind: 'Gateway', group: GATEWAY_API_GROUP, name: NAMESPACE_WAYPOINT }], action: AuthorizationPolicySpecAction.ALLOW },
+      spec: { targetRefs: [{ kind: 'Gateway', group: GATEWAY_API_GROUP, name: wp.name }], action: AuthorizationPolicySpecAction.ALLOW },
     }));
   }
 
@@ -149,36 +187,6 @@ export class AmbientIstioRenderer implements ILayerRenderer {
   }
 }
 
-/** TCP links into one server (UDP is not proxied by ztunnel or the waypoint). */
-function tcpLinksTo(ctx: NamespaceRenderContext, server: WorkloadIntent): LinkIntent[] {
-  return ctx.inbound.filter(l => l.to.name === server.name && l.ports.some(p => p.protocol === TransportProtocol.TCP));
-}
-
-/**
- * ztunnel's rules for one server: each client of a link without HTTP rules on its ports, and,
- * when the server has a waypoint, the waypoint's principal on the ports of every call that
- * may come through it (Service traffic of any link, and entry points).
- */
-function ztunnelRules(layer: IRenderLayer, ctx: NamespaceRenderContext, server: WorkloadIntent): AuthorizationPolicySpecRules[] {
-  const links = tcpLinksTo(ctx, server);
-  const wp = layer.waypointOf(server);
-  const direct = allowRules(wp ? links.filter(l => !l.http) : links);
-  if (!wp) return direct;
-  const ports = new Set<number>();
-  const add = (p: { port: number; endPort?: number; protocol: TransportProtocol }) => {
-    if (p.protocol !== TransportProtocol.TCP) return;
-    for (let n = p.port; n <= (p.endPort ?? p.port); n++) ports.add(n);
-  };
-  links.forEach(l => l.ports.forEach(add));
-  ctx.entryPoints.filter(e => e.workload.name === server.name).forEach(e => e.ports.forEach(add));
-  if (ports.size === 0) return direct;
-  const viaWaypoint: AuthorizationPolicySpecRules = {
-    from: [{ source: { principals: [wp.principal] } }],
-    to: [{ operation: { ports: [...ports].sort((a, b) => a - b).map(String) } }],
-  };
-  return [...direct, viaWaypoint];
-}
-
 /** `targetRefs` to the server's Services; a waypoint only sees traffic addressed to a Service. */
 function serviceRefs(layer: IRenderLayer, server: WorkloadIntent, declaredAt: string) {
   const names = [...new Set(layer.servicesOf(server).map(s => s.name))].sort(compareStrings);
@@ -189,9 +197,10 @@ function serviceRefs(layer: IRenderLayer, server: WorkloadIntent, declaredAt: st
   return names.map(name => ({ kind: 'Service', group: '', name }));
 }
 
-/** A workload auditing alone would still be filtered by the namespace waypoint's allow-nothing and NetworkPolicies. */
-function refuseWaypointForAuditingWorkload(layer: IRenderLayer, server: WorkloadIntent, declaredAt: string): void {
+/** A workload auditing alone would still be filtered by its waypoint's allow-nothing and NetworkPolicies. */
+function refuseWaypointForAuditingWorkload(layer: IRenderLayer, server: WorkloadIntent, wp: WaypointIntent, declaredAt: string): void {
   if (layer.namespace.mode === ZeroTrustMode.AUDIT || server.mode !== ZeroTrustMode.AUDIT) return;
-  throw zeroTrustError(layer.scope, `${server.namespace}/${server.name} audits on its own in an enforcing ambient namespace, but ${declaredAt} needs the namespace waypoint, which enforces for every Service behind it`,
+  const which = wp.name === NAMESPACE_WAYPOINT ? 'the namespace waypoint, which enforces for every Service behind it' : `its waypoint ${wp.name}, which enforces`;
+  throw zeroTrustError(layer.scope, `${server.namespace}/${server.name} audits on its own in an enforcing ambient namespace, but ${declaredAt} needs ${which}`,
     'audit the whole namespace (mode: ZeroTrustMode.AUDIT on the ZeroTrustNamespace), or declare the link without HTTP rules until the workload enforces');
 }

@@ -3,17 +3,18 @@ import { KUBELET_PROBE_SNAT_CIDR } from './hbone';
 import { namespaceWideSelector } from './network-policy-edges';
 import { byWorkload, npPort, peersOf, policy } from './network-policy-paths';
 import { NetworkPolicyRenderer } from './network-policy-renderer';
-import { DeclaredEntryPoint, DeclaredLink, IRenderLayer } from './renderer';
+import { DeclaredEntryPoint, DeclaredIngress, DeclaredLink, IRenderLayer, WaypointIntent } from './renderer';
 import { ZeroTrustMode } from '../model/intent';
 import { sortedLabels } from '../model/order';
-import { GATEWAY_NAME_LABEL, NAMESPACE_WAYPOINT } from '../namespace/waypoints';
+import { intendedWaypoint } from '../namespace/waypoints';
 
 /**
  * The L3/L4 layer of an ambient namespace: the sidecar layer's policies, with every TCP path
  * that has an ambient end opened on the HBONE port (15008) between exactly the pods on it
- * (client, waypoint, server), the port restriction left to the ztunnel policy. It adds the
- * kubelet probes (SNATed by ambient to 169.254.7.127) and the waypoint's own ingress and
- * egress. In audit mode it emits nothing, like the sidecar layer.
+ * (client or ingress gateway, waypoint, server), the port restriction left to the ztunnel
+ * policy. It adds the kubelet probes (SNATed by ambient to 169.254.7.127) and each waypoint's
+ * own ingress and egress. Address ranges stay on the pod ports: plaintext from outside the
+ * mesh is not tunnelled. In audit mode it emits nothing, like the sidecar layer.
  */
 export class AmbientNetworkPolicyRenderer extends NetworkPolicyRenderer {
 
@@ -30,32 +31,38 @@ export class AmbientNetworkPolicyRenderer extends NetworkPolicyRenderer {
     }));
   }
 
-  /** The link's hops; with HTTP rules into this namespace, the waypoint's own ingress and egress. */
+  /** The link's hops; with HTTP rules into this namespace, the server's waypoint's own ingress and egress. */
   public addLink(layer: IRenderLayer, link: DeclaredLink): void {
     super.addLink(layer, link);
-    if (link.http && link.to.managed && link.to.namespace === layer.namespace.name) this.waypointPolicies(layer);
+    if (link.http && link.to.managed && link.to.namespace === layer.namespace.name) this.waypointPolicies(layer, intendedWaypoint(link.to));
   }
 
-  /** The entry point's hops through the waypoint. */
+  /** The entry point's hops through the app's waypoint. */
   public addEntryPoint(layer: IRenderLayer, entryPoint: DeclaredEntryPoint): void {
     super.addEntryPoint(layer, entryPoint);
-    this.waypointPolicies(layer);
+    this.waypointPolicies(layer, intendedWaypoint(entryPoint.workload));
   }
 
-  /** The waypoint's pods are selected by the default-deny too: they get exactly their hops. */
-  private waypointPolicies(layer: IRenderLayer): void {
+  /** A public route's hops (through the waypoint when its HTTP rules need one); an address range's pod ports. */
+  public addIngress(layer: IRenderLayer, ingress: DeclaredIngress): void {
+    super.addIngress(layer, ingress);
+    if (ingress.gateway && ingress.http) this.waypointPolicies(layer, intendedWaypoint(ingress.workload));
+  }
+
+  /** A waypoint's pods are selected by the default-deny too: they get exactly their hops. */
+  private waypointPolicies(layer: IRenderLayer, wp: WaypointIntent): void {
     if (layer.namespace.mode === ZeroTrustMode.AUDIT) return;
     const ns = layer.namespace.name;
-    const podSelector = { matchLabels: sortedLabels({ [GATEWAY_NAME_LABEL]: NAMESPACE_WAYPOINT }) };
-    policy(layer, `${NAMESPACE_WAYPOINT}-ingress`, ctx => ({
+    const podSelector = { matchLabels: sortedLabels(wp.podLabels) };
+    policy(layer, `${wp.name}-ingress`, ctx => ({
       podSelector,
       policyTypes: ['Ingress'],
-      ingress: groupPeersByPorts(byWorkload(layer, ctx).waypointIn, l => l.from).map(g => ({ from: peersOf(g, ns), ports: g.ports.map(npPort) })),
+      ingress: groupPeersByPorts(byWorkload(layer, ctx).waypointIn.get(wp.name) ?? [], l => l.from).map(g => ({ from: peersOf(g, ns), ports: g.ports.map(npPort) })),
     }));
-    policy(layer, `${NAMESPACE_WAYPOINT}-egress`, ctx => ({
+    policy(layer, `${wp.name}-egress`, ctx => ({
       podSelector,
       policyTypes: ['Egress'],
-      egress: groupPeersByPorts(byWorkload(layer, ctx).waypointOut, l => l.to).map(g => ({ to: peersOf(g, ns), ports: g.ports.map(npPort) })),
+      egress: groupPeersByPorts(byWorkload(layer, ctx).waypointOut.get(wp.name) ?? [], l => l.to).map(g => ({ to: peersOf(g, ns), ports: g.ports.map(npPort) })),
     }));
   }
 }

@@ -5,7 +5,7 @@
  * waypoint is reached through it: client to waypoint, then waypoint to server.
  */
 import { IRenderLayer, WaypointIntent } from './renderer';
-import { EntryPointIntent } from '../model/edge-intent';
+import { GatewayIntent } from '../model/edge-intent';
 import { DataPlane, LinkIntent, PortIntent, TransportProtocol, WorkloadIntent } from '../model/intent';
 import { sortedLabels } from '../model/order';
 
@@ -15,6 +15,8 @@ export const HBONE_PORT = 15008;
 export const DATAPLANE_MODE_LABEL = 'istio.io/dataplane-mode';
 /** Label on a Service (or namespace) naming the waypoint its traffic goes through. */
 export const USE_WAYPOINT_LABEL = 'istio.io/use-waypoint';
+/** Label on a Service asking Istio's ingress gateway to go through the Service's waypoint (it skips it otherwise). */
+export const INGRESS_USE_WAYPOINT_LABEL = 'istio.io/ingress-use-waypoint';
 /** Label on a waypoint Gateway saying which traffic it handles. */
 export const WAYPOINT_FOR_LABEL = 'istio.io/waypoint-for';
 /** The link-local address ambient rewrites kubelet health probes to (SNAT), so policy can admit probes alone. */
@@ -23,11 +25,16 @@ export const KUBELET_PROBE_SNAT_CIDR = '169.254.7.127/32';
 const HBONE: PortIntent[] = [{ port: HBONE_PORT, protocol: TransportProtocol.TCP }];
 
 /** Waypoints and gateways stand in as hop ends; they are told apart from workloads by identity. */
-const STAND_INS = new WeakSet<WorkloadIntent>();
+const STAND_INS = new WeakMap<WorkloadIntent, 'waypoint' | 'gateway'>();
 
 /** True for a hop end that is a waypoint or a gateway, not a workload of the app. */
 export function isStandIn(w: WorkloadIntent): boolean {
   return STAND_INS.has(w);
+}
+
+/** True for a hop end that is a waypoint (its name is the waypoint Gateway's). */
+export function isWaypointEnd(w: WorkloadIntent): boolean {
+  return STAND_INS.get(w) === 'waypoint';
 }
 
 /** A waypoint as a hop end (its pods are selected like a workload's). */
@@ -35,7 +42,7 @@ export function waypointEnd(wp: WaypointIntent): WorkloadIntent {
   const end: WorkloadIntent = {
     name: wp.name, namespace: wp.namespace, serviceAccountName: wp.name, podLabels: wp.podLabels, principal: wp.principal, managed: true,
   };
-  STAND_INS.add(end);
+  STAND_INS.set(end, 'waypoint');
   return end;
 }
 
@@ -68,13 +75,25 @@ export function hopsOf(layer: IRenderLayer, link: LinkIntent): LinkIntent[] {
   return out;
 }
 
-/** An entry point into an ambient app: gateway to the waypoint, waypoint to the app, both on 15008. */
-export function entryHops(layer: IRenderLayer, ep: EntryPointIntent): LinkIntent[] {
-  const wp = layer.waypointOf(ep.workload);
-  if (!wp) return [];
+/** What the gateway hops need from an entry point or a public route. */
+export interface GatewayEntryIntent {
+  readonly path: string;
+  readonly workload: WorkloadIntent;
+  readonly gateway: GatewayIntent;
+}
+
+/**
+ * The ingress gateway's way into an ambient app, on 15008: through the app's waypoint when it
+ * has one (its Services then carry `istio.io/ingress-use-waypoint`), else straight to the app's
+ * pods. Empty for an app of a sidecar namespace, which the gateway reaches on its pod ports.
+ */
+export function gatewayHops(layer: IRenderLayer, entry: GatewayEntryIntent): LinkIntent[] {
+  if (!entry.workload.managed || layer.dataPlaneOf(entry.workload.namespace) !== DataPlane.AMBIENT) return [];
   // Named by its labels, so two gateways of one namespace stay two peers.
-  const gateway: WorkloadIntent = { name: `gateway ${JSON.stringify(sortedLabels(ep.gateway.podLabels))}`, namespace: ep.gateway.namespace, serviceAccountName: '', podLabels: ep.gateway.podLabels, principal: ep.gateway.principal, managed: false };
-  STAND_INS.add(gateway);
+  const gateway: WorkloadIntent = { name: `gateway ${JSON.stringify(sortedLabels(entry.gateway.podLabels))}`, namespace: entry.gateway.namespace, serviceAccountName: '', podLabels: entry.gateway.podLabels, principal: entry.gateway.principal, managed: false };
+  STAND_INS.set(gateway, 'gateway');
+  const wp = layer.waypointOf(entry.workload);
+  if (!wp) return [{ path: entry.path, from: gateway, to: entry.workload, ports: HBONE }];
   const via = waypointEnd(wp);
-  return [{ path: ep.path, from: gateway, to: via, ports: HBONE }, { path: ep.path, from: via, to: ep.workload, ports: HBONE }];
+  return [{ path: entry.path, from: gateway, to: via, ports: HBONE }, { path: entry.path, from: via, to: entry.workload, ports: HBONE }];
 }

@@ -1,5 +1,4 @@
 import { k8s } from 'cdk8s-plus-28';
-import { NamespaceRenderContext } from './renderer';
 import { AddressIngressIntent, ExternalEgressIntent, ExternalPortIntent, GatewayIntent } from '../model/edge-intent';
 import { PortIntent, WorkloadIntent, ZeroTrustMode } from '../model/intent';
 import { AUDIT_POD_LABEL } from '../model/labels';
@@ -94,15 +93,6 @@ export interface EdgeIngress {
   readonly workload: WorkloadIntent;
   readonly gateway?: GatewayEntry;
   readonly address?: AddressIngressIntent;
-}
-
-/** The enforced public routes and address ranges of a namespace, as ways in (entry points are grouped apart, per data plane). */
-export function outsideIngress(ctx: NamespaceRenderContext): EdgeIngress[] {
-  const enforced = (w: WorkloadIntent) => !isAuditing(w, ctx.namespace.mode);
-  return [
-    ...ctx.publicRoutes.filter(r => enforced(r.workload)).map(r => ({ workload: r.workload, gateway: r })),
-    ...ctx.addressIngress.filter(a => enforced(a.to)).map(a => ({ workload: a.to, address: a })),
-  ];
 }
 
 /** The NetworkPolicy ingress rules of one workload's ways in from outside: gateway rules first, then address ranges. */

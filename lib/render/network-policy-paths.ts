@@ -1,11 +1,11 @@
 import { k8s } from 'cdk8s-plus-28';
 import { linksByWorkload, PeerGroup } from './group';
-import { entryHops, hopsOf, isStandIn } from './hbone';
+import { gatewayHops, hopsOf, isStandIn, isWaypointEnd } from './hbone';
 import { getOrCreate, lazyFrom } from './lazy';
-import { isAuditing } from './network-policy-edges';
+import { EdgeIngress, isAuditing } from './network-policy-edges';
 import { IRenderLayer, NamespaceRenderContext } from './renderer';
 import { EntryPointIntent, ExternalEgressIntent } from '../model/edge-intent';
-import { LinkIntent, PlatformEndpointIntent, PortIntent, WorkloadIntent } from '../model/intent';
+import { DataPlane, LinkIntent, PlatformEndpointIntent, PortIntent, WorkloadIntent } from '../model/intent';
 import { sortedLabels } from '../model/order';
 
 /** Kubernetes sets this label on every namespace; selecting by it needs no labels of ours. */
@@ -25,14 +25,19 @@ export interface NetworkPolicyPaths {
   readonly inbound: Map<string, LinkIntent[]>;
   /** Entry points per server that reach it straight from the gateway (sidecar servers). */
   readonly entries: Map<string, EntryPointIntent[]>;
+  /**
+   * Ways in from outside per server on its pod ports: public routes into sidecar servers and
+   * address ranges (plaintext from outside the mesh reaches the pod port in both data planes).
+   */
+  readonly outside: Map<string, EdgeIngress[]>;
   /** Paths out of each client of the namespace, by its name. */
   readonly outbound: Map<string, LinkIntent[]>;
   /** Calls to the outside world per client. */
   readonly external: Map<string, ExternalEgressIntent[]>;
-  /** Paths into the namespace's waypoint (from clients and gateways). */
-  readonly waypointIn: LinkIntent[];
-  /** Paths from the namespace's waypoint to its servers. */
-  readonly waypointOut: LinkIntent[];
+  /** Paths into each waypoint of the namespace (from clients and gateways), by waypoint name. */
+  readonly waypointIn: Map<string, LinkIntent[]>;
+  /** Paths from each waypoint of the namespace to its servers, by waypoint name. */
+  readonly waypointOut: Map<string, LinkIntent[]>;
 }
 
 const PATHS = new WeakMap<NamespaceRenderContext, NetworkPolicyPaths>();
@@ -47,18 +52,25 @@ export function byWorkload(layer: IRenderLayer, ctx: NamespaceRenderContext): Ne
   const ns = ctx.namespace.name;
   const enforced = (w: WorkloadIntent) => !isAuditing(w, ctx.namespace.mode);
   const own = (w: WorkloadIntent) => !isStandIn(w) && w.managed && w.namespace === ns;
+  const ambient = (w: WorkloadIntent) => layer.dataPlaneOf(w.namespace) === DataPlane.AMBIENT;
+  const publicRoutes = ctx.publicRoutes.filter(r => enforced(r.workload));
   const inHops = [
     ...ctx.inbound.filter(l => enforced(l.to)).flatMap(l => hopsOf(layer, l)),
-    ...ctx.entryPoints.filter(e => enforced(e.workload)).flatMap(e => entryHops(layer, e)),
+    ...ctx.entryPoints.filter(e => enforced(e.workload)).flatMap(e => gatewayHops(layer, e)),
+    ...publicRoutes.flatMap(r => gatewayHops(layer, r)),
   ];
   const outHops = ctx.outbound.filter(l => enforced(l.from)).flatMap(l => hopsOf(layer, l));
   const paths: NetworkPolicyPaths = {
     inbound: linksByWorkload(inHops.filter(h => own(h.to)), l => l.to),
-    entries: groupByWorkload(ctx.entryPoints.filter(e => enforced(e.workload) && !layer.waypointOf(e.workload)), e => e.workload),
+    entries: groupByWorkload(ctx.entryPoints.filter(e => enforced(e.workload) && !ambient(e.workload)), e => e.workload),
+    outside: groupByWorkload<EdgeIngress>([
+      ...publicRoutes.filter(r => !ambient(r.workload)).map(r => ({ workload: r.workload, gateway: r })),
+      ...ctx.addressIngress.filter(a => enforced(a.to)).map(a => ({ workload: a.to, address: a })),
+    ], e => e.workload),
     outbound: linksByWorkload(outHops.filter(h => own(h.from)), l => l.from),
     external: groupByWorkload(ctx.externalEgress.filter(e => enforced(e.from)), e => e.from),
-    waypointIn: inHops.filter(h => isStandIn(h.to)),
-    waypointOut: inHops.filter(h => isStandIn(h.from) && own(h.to)),
+    waypointIn: groupBy(inHops.filter(h => isWaypointEnd(h.to)), h => h.to.name),
+    waypointOut: groupBy(inHops.filter(h => isWaypointEnd(h.from) && own(h.to)), h => h.from.name),
   };
   PATHS.set(ctx, paths);
   return paths;
@@ -66,8 +78,16 @@ export function byWorkload(layer: IRenderLayer, ctx: NamespaceRenderContext): Ne
 
 /** Declarations grouped by their workload's name. */
 function groupByWorkload<T>(items: T[], workloadOf: (item: T) => WorkloadIntent): Map<string, T[]> {
+  return groupBy(items, item => workloadOf(item).name);
+}
+
+function groupBy<T>(items: T[], keyOf: (item: T) => string): Map<string, T[]> {
   const out = new Map<string, T[]>();
-  for (const item of items) out.set(workloadOf(item).name, [...(out.get(workloadOf(item).name) ?? []), item]);
+  for (const item of items) {
+    const list = out.get(keyOf(item));
+    if (list) list.push(item);
+    else out.set(keyOf(item), [item]);
+  }
   return out;
 }
 

@@ -1,5 +1,5 @@
 import { groupPeersByPorts } from './group';
-import { edgeIngressRules, externalEgressRules, isAuditing, namespaceWideSelector, outsideIngress } from './network-policy-edges';
+import { edgeIngressRules, externalEgressRules, isAuditing, namespaceWideSelector } from './network-policy-edges';
 import { byWorkload, npPort, peersOf, platformPeer, policy } from './network-policy-paths';
 import { DeclaredEntryPoint, DeclaredIngress, DeclaredLink, ILayerRenderer, IRenderLayer, NamespaceRenderContext } from './renderer';
 import { ExternalEgressIntent } from '../model/edge-intent';
@@ -79,7 +79,7 @@ export class NetworkPolicyRenderer implements ILayerRenderer {
   private ingressPolicy(layer: IRenderLayer, w: WorkloadIntent): void {
     const ns = layer.namespace.name;
     policy(layer, `${w.name}-ingress`, ctx => {
-      const { inbound, entries } = byWorkload(layer, ctx);
+      const { inbound, entries, outside } = byWorkload(layer, ctx);
       return {
         podSelector: { matchLabels: sortedLabels(w.podLabels) },
         policyTypes: ['Ingress'],
@@ -87,7 +87,7 @@ export class NetworkPolicyRenderer implements ILayerRenderer {
           ...groupPeersByPorts(inbound.get(w.name) ?? [], l => l.from).map(g => ({ from: peersOf(g, ns), ports: g.ports.map(npPort) })),
           ...edgeIngressRules([
             ...(entries.get(w.name) ?? []).map(e => ({ workload: e.workload, gateway: e })),
-            ...outsideIngress(ctx).filter(e => e.workload.name === w.name),
+            ...(outside.get(w.name) ?? []),
           ]),
         ],
       };

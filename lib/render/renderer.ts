@@ -79,6 +79,11 @@ export interface DeclaredIngress {
    */
   readonly gateway?: GatewayIntent;
   /**
+   * Methods and paths the public may use (a public route only).
+   * @default - any request on the route's ports, or an address range (no HTTP rules)
+   */
+  readonly http?: HttpMatch;
+  /**
    * Gateway + VirtualService publishing the workload (a public route only).
    * @default - routing is managed elsewhere
    */

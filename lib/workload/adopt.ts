@@ -42,6 +42,12 @@ export interface AdoptOptions {
    * @default - the namespace's mode
    */
   readonly mode?: ZeroTrustMode;
+  /**
+   * In an ambient namespace, a waypoint of the workload's own for its L7 rules (see
+   * ZeroTrustWorkloadOptions.ownWaypoint); the waypoint binds to the Services given here.
+   * @default false - the namespace waypoint, when the workload needs one
+   */
+  readonly ownWaypoint?: boolean;
 }
 
 /** Wires an existing cdk8s-plus-28 workload into a zero-trust namespace. */
@@ -59,6 +65,7 @@ export function adoptWorkload(ns: IConstruct & NamespaceIdentity, workload: kplu
     podLabels,
     serviceAccountName,
     mode: options.mode,
+    ownWaypoint: options.ownWaypoint,
     adopted: {
       ports: () => containerPorts(workload),
       servicePorts: () => (options.services ?? []).flatMap(servicePorts),

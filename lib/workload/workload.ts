@@ -2,6 +2,7 @@ import { ApiObject } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct, IConstruct } from 'constructs';
 import { adoptMember } from './adopt';
+import { checkOwnWaypoint, checkOwnWaypointService } from './own-waypoint';
 import { AdoptedWorkloadProps } from './adopted';
 import { overlapOf } from './disjoint';
 import { ServicePortMapping, WorkloadPort } from './ports';
@@ -79,6 +80,17 @@ export interface ZeroTrustWorkloadOptions {
    * @default - the namespace's mode
    */
   readonly mode?: ZeroTrustMode;
+  /**
+   * In an ambient namespace, enforce this workload's L7 rules (HTTP rules of links to it, its
+   * entry points, public routes to it with HTTP rules) at a waypoint of its own: a Gateway
+   * `<name>-waypoint` of class `istio-waypoint`, used by the workload's Services alone. Other
+   * workloads keep the namespace waypoint. Nothing is emitted while the workload needs no L7
+   * enforcement. The waypoint only sees traffic addressed to a Service, so the workload needs
+   * one (adopt it with `services`). Refused in a sidecar namespace, where each pod's sidecar
+   * enforces its own rules already.
+   * @default false - the namespace waypoint, when the workload needs one
+   */
+  readonly ownWaypoint?: boolean;
 }
 
 /** Options for adopting one more workload into an existing identity (`ZeroTrustWorkload.adopt`). */
@@ -146,6 +158,8 @@ export class ZeroTrustWorkload extends Construct implements IZeroTrustWorkload {
   public readonly managed = true;
   /** The workload's own mode, when set (see ZeroTrustWorkloadOptions.mode). */
   public readonly mode?: ZeroTrustMode;
+  /** True when the workload's L7 rules are enforced by a waypoint of its own (ambient only, see ZeroTrustWorkloadOptions.ownWaypoint). */
+  public readonly ownWaypoint: boolean;
   /** The ServiceAccount the library created, or the one an adopted workload already had. */
   public readonly serviceAccount: kplus.IServiceAccount;
 
@@ -173,6 +187,7 @@ export class ZeroTrustWorkload extends Construct implements IZeroTrustWorkload {
     this.mode = checkWorkloadMode(this, props.mode, ns.mode);
     // An auditing workload's pods carry the reserved label: the namespace's policies leave out exactly them.
     this.podLabels = this.mode === ZeroTrustMode.AUDIT ? { ...ownLabels, [AUDIT_POD_LABEL]: this.name } : ownLabels;
+    this.ownWaypoint = checkOwnWaypoint(this, props.ownWaypoint, ns);
     const adopted = (props as AdoptedWorkloadProps).adopted;
     // Checked before they join the live port sources, which flatten whatever they are given.
     assertOptionalArray(this, 'ports', props.ports, 'pass a list of container ports, e.g. ports: [{ number: 8080, name: "http" }]');
@@ -190,6 +205,7 @@ export class ZeroTrustWorkload extends Construct implements IZeroTrustWorkload {
       const overlap = overlapOf(this);
       if (overlap) throw overlap;
       checkPorts(this, this, this.ports, this.servicePorts);
+      if (this.ownWaypoint) checkOwnWaypointService(this);
     });
   }
 

@@ -136,6 +136,9 @@ function lowerNetworkPolicies(input: AmbientInput, ambient: ReadonlySet<string>,
  * destination admits the waypoint. NetworkPolicy opens 15008; these decide the port.
  */
 class Transport {
+  private readonly waypointsOf = new Map<Workload, Set<string>>();
+  private services?: Map<string, any[]>;
+
   constructor(private readonly input: AmbientInput, private readonly waypoints: Waypoint[]) {}
 
   public rules(rule: NetworkPolicyRuleInfo, side: 'ingress' | 'egress', selected: Workload[], policyNs: string): NetworkPolicyRuleInfo[] {
@@ -189,7 +192,7 @@ class Transport {
     };
     if (route.direct && add(this.admitted(dst, principal, false))) return 'all';
     if (route.via) {
-      for (const wp of this.waypoints.filter(w => w.namespace === dst.namespace)) {
+      for (const wp of this.waypoints.filter(w => w.namespace === dst.namespace && this.usedBy(w, dst))) {
         const atWaypoint = this.admitted(dst, principal, true);
         const atServer = this.admitted(dst, wp.principal, false);
         if (atWaypoint === 'all' && atServer === 'all') return 'all';
@@ -198,6 +201,31 @@ class Transport {
       }
     }
     return out;
+  }
+
+  /** Whether a Service selecting `dst` sends its traffic through `wp` (its own label, or its namespace's). */
+  private usedBy(wp: Waypoint, dst: Workload): boolean {
+    let names = this.waypointsOf.get(dst);
+    if (!names) {
+      const nsLabel = this.input.namespaces.get(dst.namespace)?.labels['istio.io/use-waypoint'];
+      names = new Set((this.servicesByNamespace().get(dst.namespace) ?? [])
+        .filter(o => selectorMatches({ matchLabels: o.spec.selector }, dst.labels))
+        .map(o => o.metadata.labels?.['istio.io/use-waypoint'] ?? nsLabel)
+        .filter((n): n is string => n !== undefined));
+      this.waypointsOf.set(dst, names);
+    }
+    return names.has(wp.name);
+  }
+
+  private servicesByNamespace(): Map<string, any[]> {
+    if (!this.services) {
+      this.services = new Map();
+      for (const o of this.input.objects.filter(x => x?.kind === 'Service' && x.spec?.selector)) {
+        const ns = o.metadata?.namespace ?? 'default';
+        this.services.set(ns, [...(this.services.get(ns) ?? []), o]);
+      }
+    }
+    return this.services;
   }
 
   /** TCP ports the enforced ALLOW rules of `dst` admit for `principal` (waypoint policies, or the selector-bound ones). */
