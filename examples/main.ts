@@ -35,3 +35,8 @@ edges.synth();
 const shop = new App({ outdir: path.join(outRoot, 'storefront') });
 storefront(shop);
 shop.synth();
+
+// The same ways in, in ambient: the public route through the waypoint, the partner's range decided by ztunnel.
+const shopAmbient = new App({ outdir: path.join(outRoot, 'storefront-ambient') });
+storefront(shopAmbient, { dataPlane: DataPlane.AMBIENT });
+shopAmbient.synth();

@@ -1,7 +1,7 @@
 import { Chart } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { DataPlane, LinkPort, ServiceLink, ZeroTrustNamespace, ZeroTrustWorkload } from '../../lib';
+import { AdoptOptions, DataPlane, LinkPort, ServiceLink, ZeroTrustNamespace, ZeroTrustWorkload } from '../../lib';
 
 /** A container port of the reference scenario. */
 interface Port { readonly number: number; readonly name: string }
@@ -43,7 +43,7 @@ export interface ReferenceScenario {
  * a Deployment with cdk8s-plus defaults (adopt() makes its pods pass restricted Pod Security),
  * a Service in front, and its identity.
  */
-export function deployAndAdopt(ns: ZeroTrustNamespace, name: string, ports: Port[], servicePorts?: kplus.ServicePort[]): ZeroTrustWorkload {
+export function deployAndAdopt(ns: ZeroTrustNamespace, name: string, ports: Port[], servicePorts?: kplus.ServicePort[], options: AdoptOptions = {}): ZeroTrustWorkload {
   const deployment = new kplus.Deployment(ns, `${name}-deployment`, {
     metadata: { name },
     replicas: 2,
@@ -57,7 +57,7 @@ export function deployAndAdopt(ns: ZeroTrustNamespace, name: string, ports: Port
     name,
     ports: servicePorts ?? ports.map(p => ({ name: p.name, port: p.number, targetPort: p.number })),
   });
-  return ns.adopt(deployment, { services: [service] });
+  return ns.adopt(deployment, { ...options, services: [service] });
 }
 
 /** Data plane of each namespace of the reference scenario. */

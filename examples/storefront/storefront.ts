@@ -2,7 +2,7 @@ import { ApiObject, JsonPatch } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import {
-  AddressIngress, LinkPort, PublicRoute, ServiceLink, ZeroTrustMode, ZeroTrustNamespace, ZeroTrustWorkload,
+  AddressIngress, DataPlane, LinkPort, PublicRoute, ServiceLink, ZeroTrustMode, ZeroTrustNamespace, ZeroTrustWorkload,
 } from '../../lib';
 import { deployApp } from '../edges/deploy';
 
@@ -21,6 +21,8 @@ export interface StorefrontOptions {
   readonly mode?: ZeroTrustMode;
   /** False: the shop before it opened its doors (internal links only), the base of the access diff. */
   readonly waysIn?: boolean;
+  /** Sidecars (the default) or ambient. */
+  readonly dataPlane?: DataPlane;
 }
 
 /**
@@ -30,7 +32,7 @@ export interface StorefrontOptions {
  * - inside, frontend calls `cart` and `catalog`, and webhook calls `orders`.
  */
 export function storefront(scope: Construct, options: StorefrontOptions = {}): Storefront {
-  const ns = new ZeroTrustNamespace(scope, 'storefront', { mode: options.mode });
+  const ns = new ZeroTrustNamespace(scope, 'storefront', { mode: options.mode, dataPlane: options.dataPlane });
   const frontend = deployApp(ns, 'frontend', 80);
   const cart = deployApp(ns, 'cart');
   const catalog = deployApp(ns, 'catalog');

@@ -4,7 +4,7 @@ import { zeroTrustError } from '../errors';
 import { LinkPort } from '../link/link-port';
 import { checkLinkPortShape, resolveLinkPorts } from '../link/resolve-ports';
 import { EntryRouteIntent } from '../model/edge-intent';
-import { DataPlane, PortIntent, TransportProtocol } from '../model/intent';
+import { PortIntent, TransportProtocol } from '../model/intent';
 import { ZeroTrustRegistry } from '../model/registry';
 import { assertDns1123Label, assertPortNumber } from '../validation';
 import { IZeroTrustWorkload } from '../workload/workload';
@@ -92,15 +92,4 @@ export function resolveGatewayPorts(scope: IConstruct, workload: IZeroTrustWorkl
   }
   if (route) checkRoutedPort(scope, workload, route.servicePort, resolved);
   return resolved;
-}
-
-/**
- * The ambient layers have no rules for public routes and address ranges yet: refused before
- * the declaration is recorded, so nothing of it is emitted half-enforced.
- */
-export function refuseAmbient(scope: IConstruct, workload: IZeroTrustWorkload, what: string): void {
-  const ns = ZeroTrustRegistry.of(scope).namespace(workload.namespace) as { dataPlane?: DataPlane } | undefined;
-  if (ns?.dataPlane !== DataPlane.AMBIENT) return;
-  throw zeroTrustError(scope, `${what} into ${workload.namespace}/${workload.name} is not supported in an ambient namespace yet`,
-    'declare it on a workload of a sidecar namespace (dataPlane: DataPlane.SIDECAR), or use an IdentityAwareEntryPoint');
 }

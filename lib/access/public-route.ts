@@ -1,5 +1,5 @@
 import { Construct, IConstruct } from 'constructs';
-import { checkGatewayPorts, claimRouteName, EntryRouteOptions, refuseAmbient, resolveGatewayPorts, routeIntent } from './entry-route';
+import { checkGatewayPorts, claimRouteName, EntryRouteOptions, resolveGatewayPorts, routeIntent } from './entry-route';
 import { IdentityAwareEntryPoint } from './identity-aware-entry-point';
 import { gatewayIntent, IngressGatewayOptions } from './ingress-gateway';
 import { validateWith, zeroTrustError } from '../errors';
@@ -71,7 +71,6 @@ export class PublicRoute extends Construct {
     super(scope, id);
     assertPlainObject(this, 'PublicRoute props', props, 'pass { workload, ports }');
     this.workload = checkWorkload(this, props.workload);
-    refuseAmbient(this, this.workload, 'a public route');
     this.name = props.name ?? this.workload.name;
     assertDns1123Label(this, 'public route name', this.name);
     this.ports = checkGatewayPorts(this, 'public route', this.workload, props.ports);

@@ -1,5 +1,4 @@
 import { Construct, IConstruct } from 'constructs';
-import { refuseAmbient } from '../access/entry-route';
 import { compareCidrs, isStrictSubnet, parseCidr } from '../egress/cidr';
 import { coveredFamilies, RangeWithExcepts as ParsedRange } from '../egress/coverage';
 import { validateWith, zeroTrustError } from '../errors';
@@ -71,7 +70,6 @@ export class AddressIngress extends Construct {
     this.except = parsed.except.map(e => e.text);
     this.to = requireOwnedWorkload(this, 'to', props.to, 'its ingress could not be opened',
       'declare the workload with zeroTrustNamespace.addWorkload() or adopt()');
-    refuseAmbient(this, this.to, 'ingress from an address range');
     if (!Array.isArray(props.ports) || props.ports.length === 0) {
       throw zeroTrustError(this, `ingress from "${this.cidr}" to ${this.to.namespace}/${this.to.name} has no ports, which would admit every port`,
         'list the pod ports the clients call, e.g. ports: [LinkPort.tcp(8443)]');

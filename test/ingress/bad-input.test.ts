@@ -1,6 +1,6 @@
 import { App, Testing } from 'cdk8s';
 import {
-  AddressIngress, AddressIngressProps, DataPlane, IdentityAwareEntryPoint, LinkPort, PublicRoute, PublicRouteProps, ZeroTrustNamespace,
+  AddressIngress, AddressIngressProps, IdentityAwareEntryPoint, LinkPort, PublicRoute, PublicRouteProps, ZeroTrustNamespace,
   ZeroTrustWorkload,
 } from '../../lib';
 import { synthApp } from '../support/synth';
@@ -126,20 +126,6 @@ describe('bad input to the ways in is refused with a message naming the path, th
     const before = JSON.stringify(synthApp(app));
     expect(() => new AddressIngress(ns, 'bad', { to: webhook, cidr: '0.0.0.0/0', ports: [LinkPort.tcp(8443)] })).toThrow();
     expect(() => new PublicRoute(ns, 'bad2', { workload: frontend, ports: [] })).toThrow();
-    expect(JSON.stringify(synthApp(app))).toBe(before);
-  });
-
-  test('an ambient namespace refuses both ways in when they are declared, leaving nothing behind', () => {
-    const app = Testing.app();
-    const ns = new ZeroTrustNamespace(app, 'mesh', { dataPlane: DataPlane.AMBIENT });
-    const api = ns.addWorkload('api', { ports: [{ number: 8080, name: 'http' }] });
-    const client = ns.addWorkload('client', { ports: [{ number: 8080, name: 'http' }] });
-    client.allowTo(api, { ports: [LinkPort.tcp(8080)] });
-    const before = JSON.stringify(synthApp(app));
-    expect(() => new PublicRoute(ns, 'public', { workload: api, ports: [LinkPort.tcp(8080)] })).toThrow(
-      '[mesh/public] a public route into mesh/api is not supported in an ambient namespace yet. Fix: declare it on a workload of a sidecar namespace (dataPlane: DataPlane.SIDECAR), or use an IdentityAwareEntryPoint.');
-    expect(() => new AddressIngress(ns, 'partner', { to: api, cidr: '198.51.100.0/24', ports: [LinkPort.tcp(8080)] })).toThrow(
-      '[mesh/partner] ingress from an address range into mesh/api is not supported in an ambient namespace yet. Fix: declare it on a workload of a sidecar namespace (dataPlane: DataPlane.SIDECAR), or use an IdentityAwareEntryPoint.');
     expect(JSON.stringify(synthApp(app))).toBe(before);
   });
 

@@ -6,7 +6,8 @@
  * a Service that names a waypoint (`istio.io/use-waypoint`) goes client → waypoint → server;
  * the waypoint evaluates the policies bound to it with `targetRefs` (client principal, L7), and
  * the server's ztunnel the selector-bound policies (L4 only, the waypoint's principal). A call
- * addressed to the pod skips the waypoint. Constructs it does not model make it throw, as do
+ * addressed to the pod skips the waypoint, and so does the ingress gateway's, unless the Service
+ * carries `istio.io/ingress-use-waypoint: "true"`. Constructs it does not model make it throw, as do
  * L7 fields in a policy ztunnel would enforce (ztunnel cannot).
  */
 import { allows as sidecarAllows, l4Allows, l7Allows, matchesSelector, Pod, podsOf, Request, ruleMatches } from './policy-eval';
@@ -52,6 +53,11 @@ function waypointPods(manifests: Manifest[]): Pod[] {
     if (listeners.length !== 1 || listeners[0].port !== HBONE || listeners[0].protocol !== 'HBONE') throw new Error('ambient-eval: a waypoint must listen on HBONE 15008 only');
     return { namespace: g.metadata.namespace, name: g.metadata.name, labels: { 'gateway.networking.k8s.io/gateway-name': g.metadata.name }, serviceAccount: g.metadata.name, ports: [{ port: HBONE, protocol: 'TCP' }], sidecar: false };
   });
+}
+
+/** The ingress gateway, as Istio's default install labels its pods. */
+function isIngressGateway(p: Pod): boolean {
+  return p.labels.istio === 'ingressgateway';
 }
 
 function principalOf(p: Pod): string {
@@ -125,7 +131,8 @@ function hop(manifests: Manifest[], from: Pod, to: Pod, req: Request): boolean {
  * or to the pod. Calls between two sidecar (or plain) pods use the sidecar evaluator.
  */
 export function ambientCall(manifests: Manifest[], src: Pod, dst: Pod, req: Request, addressing: Addressing = 'service'): Verdict {
-  const srcMesh = meshOf(manifests, src.namespace);
+  // A sidecar pod of a namespace outside the manifests (the ingress gateway in istio-system) is in the mesh.
+  const srcMesh = src.sidecar && meshOf(manifests, src.namespace) === 'none' ? 'sidecar' : meshOf(manifests, src.namespace);
   const dstMesh = meshOf(manifests, dst.namespace);
   const protocol = req.protocol ?? 'TCP';
   const name = (p: Pod) => `${p.namespace}/${p.name}`;
@@ -144,7 +151,9 @@ export function ambientCall(manifests: Manifest[], src: Pod, dst: Pod, req: Requ
     return ztunnelAllows(manifests, dst, undefined, req) ? { allowed: true, by: 'admitted' } : { allowed: false, by: 'ztunnel', at: name(dst) };
   }
   const service = addressing === 'service' ? serviceFor(manifests, dst, req.port) : undefined;
-  const waypointName = dstMesh === 'ambient' ? service?.metadata.labels?.['istio.io/use-waypoint'] : undefined;
+  // Istio's ingress gateway skips a Service's waypoint unless the Service opts in.
+  const skipsWaypoint = isIngressGateway(src) && service?.metadata.labels?.['istio.io/ingress-use-waypoint'] !== 'true';
+  const waypointName = dstMesh === 'ambient' && !skipsWaypoint ? service?.metadata.labels?.['istio.io/use-waypoint'] : undefined;
   if (waypointName) {
     const waypoint = waypointPods(manifests).find(w => w.namespace === dst.namespace && w.name === waypointName);
     if (!waypoint) throw new Error(`ambient-eval: Service ${service.metadata.name} uses waypoint ${waypointName}, which is not emitted`);

@@ -148,7 +148,9 @@ class Transport {
     const unresolved: NetworkPolicyPeerInfo[] = [];
     const byPeer = new Map<Workload, { direct: boolean; via: boolean }>();
     for (const peer of rule.peers) {
-      const matched = this.input.workloads.filter(w => !w.representative && !w.platform && this.peerMatches(peer, policyNs, w));
+      // Platform endpoints that originate traffic with an identity of their own (the ingress gateway) are peers like workloads.
+      const matched = this.input.workloads.filter(w => !w.representative && (!w.platform || (w.originates && w.serviceAccount !== ''))
+        && this.peerMatches(peer, policyNs, w));
       if (matched.length === 0) unresolved.push(peer);
       for (const w of matched) {
         const e = byPeer.get(w) ?? { direct: false, via: false };
