@@ -56,3 +56,34 @@ describe('the analyzer checks single calls in ambient, naming the point that dec
     expect(check('payment-service', 'risk/fraud-scorer', 9090, 'POST', '/v2/score').verdict).toBe('deny');
   });
 });
+
+describe('a call addressed straight to a pod behind a waypoint skips it: each path says what that call gets, and where it is decided', () => {
+  const app = new App();
+  referenceScenario(app, { production: DataPlane.AMBIENT, risk: DataPlane.AMBIENT });
+  const manifests = synthApp(app);
+  const reasonsOf = (reach: Reachability, source: string, destination: string) =>
+    reach.paths().filter(p => p.source === source && p.destination === destination).flatMap(p => p.reasons);
+
+  test('a client with HTTP rules: refused by NetworkPolicy, since only the waypoint may tunnel to the pod', () => {
+    expect(reasonsOf(Reachability.fromManifests(manifests), 'production/checkout-api', 'production/payment-service'))
+      .toContain('ambient: addressed to the pod, the call skips the waypoint: refused by NetworkPolicy (no HBONE 15008 from the client to the pod)');
+  });
+
+  test('a plain-TCP client of a server that has a waypoint: ztunnel admits it on its link\'s port, without L7 rules (as declared)', () => {
+    expect(reasonsOf(Reachability.fromManifests(manifests), 'production/api-gateway', 'production/payment-service'))
+      .toContain('ambient: addressed to the pod, the call skips the waypoint: admitted by ztunnel on tcp/8080, without L7 rules');
+  });
+
+  test('with the tunnel to the pod opened by hand, ztunnel still refuses the client\'s own principal', () => {
+    const edited = manifests.map(m => (m.kind === 'NetworkPolicy' && m.metadata.name === 'payment-service-ingress' && m.metadata.namespace === 'production'
+      ? { ...m, spec: { ...m.spec, ingress: [...m.spec.ingress, { from: [{ podSelector: { matchLabels: { 'app.kubernetes.io/name': 'checkout-api' } } }], ports: [{ protocol: 'TCP', port: 15008 }] }] } }
+      : m.kind === 'NetworkPolicy' && m.metadata.name === 'checkout-api-egress' && m.metadata.namespace === 'production'
+        ? { ...m, spec: { ...m.spec, egress: [...m.spec.egress, { to: [{ podSelector: { matchLabels: { 'app.kubernetes.io/name': 'payment-service' } } }], ports: [{ protocol: 'TCP', port: 15008 }] }] } }
+        : m));
+    const reach = Reachability.fromManifests(edited);
+    expect(reasonsOf(reach, 'production/checkout-api', 'production/payment-service'))
+      .toContain('ambient: addressed to the pod, the call skips the waypoint: refused by ztunnel (cluster.local/ns/production/sa/checkout-api is not admitted)');
+    // What the client can do is unchanged: the waypoint's rules still decide every call it can make.
+    expect(reach.allowedPaths()).toEqual(Reachability.fromManifests(manifests).allowedPaths());
+  });
+});

@@ -37,6 +37,8 @@ export interface AmbientInput {
   readonly networkPolicies: NetworkPolicyInfo[];
   readonly authorizationPolicies: AuthorizationPolicyInfo[];
   readonly findings: Finding[];
+  /** Filled with what a call addressed to the pod gets, for each pair whose path goes through a waypoint. */
+  readonly pairNotes?: Map<string, string[]>;
   readonly trustDomain: string;
 }
 
@@ -122,6 +124,8 @@ function lowerNetworkPolicies(input: AmbientInput, ambient: ReadonlySet<string>,
       egress: np.egress.flatMap(r => lower(r, 'egress')),
     });
   }
+  const original = [...input.networkPolicies];
+  transport.writeNotes(w => original.some(np => np.isolatesEgress && np.namespace === w.namespace && selectorMatches(np.podSelector, w.labels)));
   input.networkPolicies.splice(0, input.networkPolicies.length, ...lowered);
   // The probe source is the platform's: the reader's note that it is an outside network no longer applies.
   const probes = new Set(input.networkPolicies.filter(np => ambient.has(np.namespace)).map(np => `NetworkPolicy ${np.namespace}/${np.name}`));
@@ -137,12 +141,19 @@ function lowerNetworkPolicies(input: AmbientInput, ambient: ReadonlySet<string>,
  */
 class Transport {
   private readonly waypointsOf = new Map<Workload, Set<string>>();
+  /** `<src> <dst> in|out`: a NetworkPolicy side naming the other end directly on 15008 (not through a waypoint). */
+  private readonly directHops = new Set<string>();
+  private readonly podAddressed = new Map<string, { src: Workload; dst: Workload; principal: string }>();
   private services?: Map<string, any[]>;
 
   constructor(private readonly input: AmbientInput, private readonly waypoints: Waypoint[]) {}
 
   public rules(rule: NetworkPolicyRuleInfo, side: 'ingress' | 'egress', selected: Workload[], policyNs: string): NetworkPolicyRuleInfo[] {
-    if (rule.ports === 'any' || !rule.ports.some(isHbone) || rule.peers === 'any') return rule.peers === 'any' || rule.peers.length > 0 ? [rule] : [];
+    if (rule.ports === 'any' || !rule.ports.some(isHbone) || rule.peers === 'any') {
+      // A rule on every port, or from every peer, opens the tunnel straight to the pod too.
+      if (rule.ports === 'any' || rule.ports.some(isHbone)) this.noteOpenRule(rule, side, selected, policyNs);
+      return rule.peers === 'any' || rule.peers.length > 0 ? [rule] : [];
+    }
     const rest = rule.ports.filter(p => !isHbone(p));
     const out: NetworkPolicyRuleInfo[] = rest.length > 0 ? [{ ...rule, ports: rest }] : [];
     const unresolved: NetworkPolicyPeerInfo[] = [];
@@ -157,6 +168,7 @@ class Transport {
         if (VIA_WAYPOINT.has(peer)) e.via = true;
         else e.direct = true;
         byPeer.set(w, e);
+        if (!VIA_WAYPOINT.has(peer)) for (const s of selected) this.directHops.add(side === 'ingress' ? `${w.id} ${s.id} in` : `${s.id} ${w.id} out`);
       }
     }
     // Peers that name no pod of the manifests keep the whole tunnel: nothing is known of their identity.
@@ -194,6 +206,7 @@ class Transport {
     };
     if (route.direct && add(this.admitted(dst, principal, false))) return 'all';
     if (route.via) {
+      this.notePodAddressed(src, dst, principal);
       for (const wp of this.waypoints.filter(w => w.namespace === dst.namespace && this.usedBy(w, dst))) {
         const atWaypoint = this.admitted(dst, principal, true);
         const atServer = this.admitted(dst, wp.principal, false);
@@ -203,6 +216,37 @@ class Transport {
       }
     }
     return out;
+  }
+
+  /**
+   * A call addressed to the pod skips the waypoint: only NetworkPolicy on 15008 straight to the
+   * pod and the server's ztunnel, for the client's own principal, decide it (no L7 rule applies).
+   */
+  private noteOpenRule(rule: NetworkPolicyRuleInfo, side: 'ingress' | 'egress', selected: Workload[], policyNs: string): void {
+    const others = rule.peers === 'any' ? ['*'] : this.input.workloads.filter(w => rule.peers !== 'any'
+      && rule.peers.some(p => !VIA_WAYPOINT.has(p) && this.peerMatches(p, policyNs, w))).map(w => w.id);
+    for (const s of selected) for (const o of others) this.directHops.add(side === 'ingress' ? `${o} ${s.id} in` : `${s.id} ${o} out`);
+  }
+
+  private notePodAddressed(src: Workload, dst: Workload, principal: string): void {
+    this.podAddressed.set(`${src.id} ${dst.id}`, { src, dst, principal });
+  }
+
+  /** Writes the pod-addressed verdict of every pair seen through a waypoint, once both sides of each rule are read. */
+  public writeNotes(egressIsolated: (w: Workload) => boolean): void {
+    const notes = this.input.pairNotes;
+    if (!notes) return;
+    for (const [key, { src, dst, principal }] of this.podAddressed) {
+      const hop = (side: 'in' | 'out') => this.directHops.has(`${key} ${side}`)
+        || this.directHops.has(side === 'in' ? `* ${dst.id} in` : `${src.id} * out`);
+      const tunnel = hop('in') && (hop('out') || !egressIsolated(src));
+      const atZtunnel = this.admitted(dst, principal, false);
+      const ports = atZtunnel === 'all' ? 'every port' : [...atZtunnel].sort((a, b) => a - b).map(p => `tcp/${p}`).join(', ');
+      const verdict = !tunnel ? 'refused by NetworkPolicy (no HBONE 15008 from the client to the pod)'
+        : atZtunnel !== 'all' && atZtunnel.size === 0 ? `refused by ztunnel (${principal} is not admitted)`
+          : `admitted by ztunnel on ${ports}, without L7 rules`;
+      notes.set(key, [`addressed to the pod, the call skips the waypoint: ${verdict}`]);
+    }
   }
 
   /** Whether a Service selecting `dst` sends its traffic through `wp` (its own label, or its namespace's). */

@@ -144,7 +144,8 @@ export function buildEstate(input: readonly unknown[], options: EstateOptions = 
   }
 
   // Ambient before representatives: peers naming waypoint pods are replaced by the pods behind them.
-  lowerAmbient({ objects, namespaces, workloads, networkPolicies, authorizationPolicies, findings, trustDomain: options.trustDomain ?? 'cluster.local' });
+  const pairNotes = new Map<string, string[]>();
+  lowerAmbient({ objects, namespaces, workloads, networkPolicies, authorizationPolicies, findings, pairNotes, trustDomain: options.trustDomain ?? 'cluster.local' });
 
   // Peers the policies name but the manifests do not hold get one representative endpoint each.
   for (const r of representativeWorkloads(workloads, networkPolicies, namespaces)) {
@@ -165,6 +166,7 @@ export function buildEstate(input: readonly unknown[], options: EstateOptions = 
     destinationRules,
     findings,
     settings: { trustDomain: options.trustDomain ?? 'cluster.local', rootNamespace },
+    ...(pairNotes.size > 0 ? { pairNotes } : {}),
   };
 }
 

@@ -14,6 +14,11 @@ export interface Estate {
   /** Things the analyzer read but does not model, or input it had to interpret. */
   readonly findings: readonly Finding[];
   readonly settings: EstateSettings;
+  /**
+   * Notes on single source → destination pairs, keyed `<source id> <destination id>`, added to
+   * each path's reasons (in ambient: what a call addressed to the pod, skipping the waypoint, gets).
+   */
+  readonly pairNotes?: ReadonlyMap<string, readonly string[]>;
 }
 
 export interface EstateSettings {

@@ -196,6 +196,7 @@ function pathsFor(
       reasons: [
         `L4: ${l4Allowed ? (sourceEgressIsolated ? 'egress and ingress NetworkPolicies admit it' : 'ingress admits it; the source has no egress isolation') : 'refused by NetworkPolicy'}`,
         ...l7.reasons.map(r => `L7: ${r}`),
+        ...(estate.pairNotes?.get(`${sourceName} ${destination.id}`) ?? []).map(n => `ambient: ${n}`),
       ],
       caveats: [...l7.caveats],
       mtls: l7.mtls,
