@@ -52,6 +52,11 @@ export interface PublicRouteProps {
  * ports; and, in the workload's one ALLOW policy, a rule for the gateway's principal on
  * those ports and (when given) those methods and paths. Nothing else: a neighbour in the
  * mesh, a pod outside it, or the gateway on another port or path is still refused.
+ *
+ * In an ambient namespace the gateway tunnels to the workload over HBONE (15008): its principal
+ * is admitted by the workload's ztunnel on those ports or, when the workload has a waypoint
+ * (HTTP rules need one), by the waypoint, with the methods and paths, the workload's Services
+ * then asking the gateway to use it (`istio.io/ingress-use-waypoint`).
  */
 export class PublicRoute extends Construct {
   /** The workload the public reaches. */

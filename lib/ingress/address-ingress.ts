@@ -47,6 +47,10 @@ export interface AddressIngressProps {
  * and, in the workload's ALLOW policy, a rule for the connection's source address
  * (`ipBlocks`, `notIpBlocks`) on those ports. Nothing wider: other addresses, other
  * ports and other pods stay refused.
+ *
+ * In an ambient namespace the same holds at the pod port (plaintext from outside the mesh is
+ * not tunnelled), the ALLOW rule living in the workload's ztunnel policy, which enforces
+ * `ipBlocks` and port-level mTLS.
  */
 export class AddressIngress extends Construct {
   /** The workload reached. */
