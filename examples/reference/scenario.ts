@@ -43,7 +43,9 @@ export interface ReferenceScenario {
  * a Deployment with cdk8s-plus defaults (adopt() makes its pods pass restricted Pod Security),
  * a Service in front, and its identity.
  */
-export function deployAndAdopt(ns: ZeroTrustNamespace, name: string, ports: Port[], servicePorts?: kplus.ServicePort[], options: AdoptOptions = {}): ZeroTrustWorkload {
+export function deployAndAdopt(
+  ns: ZeroTrustNamespace, name: string, ports: Port[], servicePorts?: kplus.ServicePort[], options: AdoptOptions = {},
+): ZeroTrustWorkload {
   const deployment = new kplus.Deployment(ns, `${name}-deployment`, {
     metadata: { name },
     replicas: 2,

@@ -3,7 +3,7 @@ import { KUBELET_PROBE_SNAT_CIDR } from './hbone';
 import { namespaceWideSelector } from './network-policy-edges';
 import { byWorkload, npPort, peersOf, policy } from './network-policy-paths';
 import { NetworkPolicyRenderer } from './network-policy-renderer';
-import { DeclaredEntryPoint, DeclaredIngress, DeclaredLink, IRenderLayer, WaypointIntent } from './renderer';
+import { DeclaredEntryPoint, DeclaredIngress, DeclaredLink, IRenderLayer, NamespaceRenderContext, WaypointIntent } from './renderer';
 import { ZeroTrustMode } from '../model/intent';
 import { sortedLabels } from '../model/order';
 import { intendedWaypoint } from '../namespace/waypoints';
@@ -54,15 +54,17 @@ export class AmbientNetworkPolicyRenderer extends NetworkPolicyRenderer {
     if (layer.namespace.mode === ZeroTrustMode.AUDIT) return;
     const ns = layer.namespace.name;
     const podSelector = { matchLabels: sortedLabels(wp.podLabels) };
+    const hopsIn = (ctx: NamespaceRenderContext) => byWorkload(layer, ctx).waypointIn.get(wp.name) ?? [];
+    const hopsOut = (ctx: NamespaceRenderContext) => byWorkload(layer, ctx).waypointOut.get(wp.name) ?? [];
     policy(layer, `${wp.name}-ingress`, ctx => ({
       podSelector,
       policyTypes: ['Ingress'],
-      ingress: groupPeersByPorts(byWorkload(layer, ctx).waypointIn.get(wp.name) ?? [], l => l.from).map(g => ({ from: peersOf(g, ns), ports: g.ports.map(npPort) })),
+      ingress: groupPeersByPorts(hopsIn(ctx), l => l.from).map(g => ({ from: peersOf(g, ns), ports: g.ports.map(npPort) })),
     }));
     policy(layer, `${wp.name}-egress`, ctx => ({
       podSelector,
       policyTypes: ['Egress'],
-      egress: groupPeersByPorts(byWorkload(layer, ctx).waypointOut.get(wp.name) ?? [], l => l.to).map(g => ({ to: peersOf(g, ns), ports: g.ports.map(npPort) })),
+      egress: groupPeersByPorts(hopsOut(ctx), l => l.to).map(g => ({ to: peersOf(g, ns), ports: g.ports.map(npPort) })),
     }));
   }
 }

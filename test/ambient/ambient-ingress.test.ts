@@ -12,8 +12,12 @@ import { examineSchema } from '../support/schema';
 import { find, synthApp } from '../support/synth';
 
 const GATEWAY: Pod = {
-  namespace: 'istio-system', name: 'istio-ingressgateway', labels: { istio: 'ingressgateway', app: 'istio-ingressgateway' },
-  serviceAccount: 'istio-ingressgateway-service-account', ports: [{ port: 8443, protocol: 'TCP' }], sidecar: true,
+  namespace: 'istio-system',
+  name: 'istio-ingressgateway',
+  labels: { istio: 'ingressgateway', app: 'istio-ingressgateway' },
+  serviceAccount: 'istio-ingressgateway-service-account',
+  ports: [{ port: 8443, protocol: 'TCP' }],
+  sidecar: true,
 };
 const GATEWAY_PRINCIPAL = 'cluster.local/ns/istio-system/sa/istio-ingressgateway-service-account';
 const PARTNER_IP = '198.51.100.23';
@@ -81,7 +85,8 @@ describe('the storefront in ambient: a public route with HTTP rules and a partne
     expect(l4IngressFromAddress(manifests, '203.0.113.9', webhook, 8443)).toBe(false);
     expect(l4IngressFromAddress(manifests, PARTNER_IP, webhook, 15008)).toBe(false);
     expect(l4IngressFromAddress(manifests, PARTNER_IP, pod('orders'), 8080)).toBe(false);
-    const atZtunnel = (dst: Pod, req: Partial<MeshRequest>) => meshVerdict(ztunnelView(manifests), dst, { sourceIp: PARTNER_IP, port: 8443, ...req } as MeshRequest);
+    const atZtunnel = (dst: Pod, req: Partial<MeshRequest>) =>
+      meshVerdict(ztunnelView(manifests), dst, { sourceIp: PARTNER_IP, port: 8443, ...req } as MeshRequest);
     expect(atZtunnel(webhook, {})).toBe(200);
     expect(atZtunnel(webhook, { sourceIp: '203.0.113.9' })).toBe(403);
     expect(atZtunnel(webhook, { port: 8080 })).toBe(403);
@@ -108,11 +113,11 @@ describe('public routes without HTTP rules in ambient', () => {
   function site(options: { withHttpLink?: 'before' | 'after' } = {}) {
     const app = new App();
     const ns = new ZeroTrustNamespace(app, 'web', { dataPlane: DataPlane.AMBIENT });
-    const site = deployApp(ns, 'site');
+    const server = deployApp(ns, 'site');
     const probe = deployApp(ns, 'probe');
-    const link = () => new ServiceLink(ns, 'probe-to-site', { from: probe, to: site, ports: [LinkPort.tcp(8080)], http: { methods: ['GET'] } });
+    const link = () => new ServiceLink(ns, 'probe-to-site', { from: probe, to: server, ports: [LinkPort.tcp(8080)], http: { methods: ['GET'] } });
     if (options.withHttpLink === 'before') link();
-    new PublicRoute(ns, 'site-public', { workload: site, ports: [LinkPort.named('http')] });
+    new PublicRoute(ns, 'site-public', { workload: server, ports: [LinkPort.named('http')] });
     if (options.withHttpLink === 'after') link();
     const manifests = synthApp(app);
     return { manifests, pod: podsIn(manifests) };

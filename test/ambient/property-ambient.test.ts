@@ -49,8 +49,12 @@ const estateArb = fc.record({
 
 /** The ingress gateway as Istio installs it (a sidecar-mode proxy in istio-system). */
 const GATEWAY: Pod = {
-  namespace: 'istio-system', name: 'istio-ingressgateway', labels: { istio: 'ingressgateway', app: 'istio-ingressgateway' },
-  serviceAccount: 'istio-ingressgateway-service-account', ports: [], sidecar: true,
+  namespace: 'istio-system',
+  name: 'istio-ingressgateway',
+  labels: { istio: 'ingressgateway', app: 'istio-ingressgateway' },
+  serviceAccount: 'istio-ingressgateway-service-account',
+  ports: [],
+  sidecar: true,
 };
 /** Outside addresses: inside each range, and outside both. */
 const OUTSIDE_IPS = ['192.0.2.10', '203.0.113.10', '203.0.113.200'];
