@@ -1,0 +1,134 @@
+import { createRequire } from 'module';
+import { Yaml } from 'cdk8s';
+
+// cdk8s writes each manifest with its own bundled `yaml` package; the fast writer asks that same
+// package how to write every distinct key and scalar, so the bytes cannot drift from cdk8s's.
+const CDK8S_YAML: { stringify(value: unknown, options: object): string } = createRequire(require.resolve('cdk8s'))('yaml');
+/** The options of cdk8s's `Yaml.stringify` (lib/yaml.js), which the fast writer reproduces. */
+const CDK8S_OPTIONS = { keepUndefined: true, lineWidth: 0, version: '1.1' };
+
+/** The `yaml` package quotes these at the start of a line only, so their form depends on the indent. */
+const DOCUMENT_MARKER = /^(%|---|\.\.\.)/;
+
+/** Thrown inside the fast writer when a document holds something it does not write itself. */
+class NotPlain extends Error {}
+
+/**
+ * Writes JSON-like manifests exactly as cdk8s's `Yaml.stringify` does, about ten times faster:
+ * the block layout is fixed (two-space indent, sequences indented under their key), and each
+ * distinct key and scalar is written once by cdk8s's own `yaml` package and then reused. A
+ * document with anything else (multi-line strings, shared or non-plain objects, undefined) is
+ * written by cdk8s's writer itself.
+ */
+export class ManifestYamlWriter {
+  private readonly keys = new Map<string, string>();
+  private readonly scalars = new Map<unknown, string>();
+  private seen = new Set<object>();
+
+  /** The documents joined as cdk8s joins them: an undefined document is an empty line. */
+  public stringify(docs: unknown[], fallback: (doc: unknown) => string): string {
+    return docs.map(doc => doc === undefined ? '\n' : this.document(doc) ?? fallback(doc)).join('---\n');
+  }
+
+  /** One document, or undefined when cdk8s's writer must write it. */
+  public document(doc: unknown): string | undefined {
+    if (!isPlainObject(doc) || Object.keys(doc).length === 0) return undefined;
+    this.seen = new Set();
+    try {
+      return this.map(doc, '') + '\n';
+    } catch (e) {
+      if (e instanceof NotPlain) return undefined;
+      throw e;
+    }
+  }
+
+  private map(value: { [key: string]: unknown }, indent: string): string {
+    const inner = indent + '  ';
+    let out = '';
+    for (const key of Object.keys(value)) {
+      if (out) out += '\n' + indent;
+      out += this.key(key) + ':' + this.after(value[key], inner, ' ', '\n' + inner);
+    }
+    return out;
+  }
+
+  private seq(value: unknown[], indent: string): string {
+    const inner = indent + '  ';
+    let out = '';
+    for (let i = 0; i < value.length; i++) {
+      if (i > 0) out += '\n' + indent;
+      out += '-' + this.after(value[i], inner, ' ', ' ');
+    }
+    return out;
+  }
+
+  /** What follows a key's colon or an item's dash: a scalar or empty collection inline, else a nested block. */
+  private after(value: unknown, inner: string, inlineSep: string, blockSep: string): string {
+    if (Array.isArray(value)) {
+      this.visit(value);
+      return value.length === 0 ? inlineSep + '[]' : blockSep + this.seq(value, inner);
+    }
+    if (isPlainObject(value)) {
+      this.visit(value);
+      return Object.keys(value).length === 0 ? inlineSep + '{}' : blockSep + this.map(value, inner);
+    }
+    return inlineSep + this.scalar(value);
+  }
+
+  /** The `yaml` package writes an object met twice as an anchor and an alias: leave those to it. */
+  private visit(value: object): void {
+    if (this.seen.has(value) || (Array.isArray(value) && Object.getPrototypeOf(value) !== Array.prototype)) throw new NotPlain();
+    this.seen.add(value);
+  }
+
+  private key(key: string): string {
+    let written = this.keys.get(key);
+    if (written === undefined) {
+      if (DOCUMENT_MARKER.test(key)) throw new NotPlain();
+      const whole = CDK8S_YAML.stringify({ [key]: 0 }, CDK8S_OPTIONS);
+      written = whole.endsWith(': 0\n') ? whole.slice(0, -4) : '';
+      if (written === '' || written.includes('\n')) throw new NotPlain();
+      this.keys.set(key, written);
+    }
+    return written;
+  }
+
+  private scalar(value: unknown): string {
+    const type = typeof value;
+    const writable = value === null || type === 'boolean' || (type === 'number' && !Object.is(value, -0))
+      || (type === 'string' && !(value as string).includes('\n') && !DOCUMENT_MARKER.test(value as string));
+    if (!writable) throw new NotPlain();
+    let written = this.scalars.get(value);
+    if (written === undefined) {
+      const whole = CDK8S_YAML.stringify({ k: value }, CDK8S_OPTIONS);
+      if (!whole.startsWith('k: ') || whole.indexOf('\n') !== whole.length - 1) throw new NotPlain();
+      written = whole.slice(3, -1);
+      this.scalars.set(value, written);
+    }
+    return written;
+  }
+}
+
+function isPlainObject(value: unknown): value is { [key: string]: unknown } {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  const proto = Object.getPrototypeOf(value);
+  return proto === Object.prototype || proto === null;
+}
+
+/**
+ * Runs `body` with cdk8s's `Yaml.stringify` (which `Yaml.save` and `App.synthYaml` call) writing
+ * through one `ManifestYamlWriter`, then puts cdk8s's own writer back.
+ */
+export function withManifestYamlWriter<T>(body: () => T): T {
+  const original = Yaml.stringify;
+  if ((original as { manifestWriter?: boolean }).manifestWriter) return body();
+  const writer = new ManifestYamlWriter();
+  const fallback = (doc: unknown) => original.call(Yaml, doc);
+  const fast = Object.assign((...docs: unknown[]) => writer.stringify(docs, fallback), { manifestWriter: true });
+  Yaml.stringify = fast;
+  try {
+    return body();
+  } finally {
+    Yaml.stringify = original;
+  }
+}
