@@ -38,7 +38,10 @@ export function insideAppSynthesis(chart: Chart): boolean {
 
 /** The chart's own objects in dependency order, exactly as cdk8s lists them, without re-preparing the app. */
 export function chartObjectsJson(chart: Chart): any[] {
-  return new DependencyGraph(chart.node).topology()
+  const all = chart.node.findAll();
+  // With no dependency inside the chart, cdk8s's topology is the tree order: skip building the graph.
+  const ordered = all.some(c => c.node.dependencies.length > 0) ? new DependencyGraph(chart.node).topology() : all;
+  return ordered
     .filter((x): x is ApiObject => x instanceof ApiObject && Chart.of(x) === chart)
     .map(o => o.toJson());
 }

@@ -3,12 +3,21 @@ import { Yaml } from 'cdk8s';
 
 // cdk8s writes each manifest with its own bundled `yaml` package; the fast writer asks that same
 // package how to write every distinct key and scalar, so the bytes cannot drift from cdk8s's.
-const CDK8S_YAML: { stringify(value: unknown, options: object): string } = createRequire(require.resolve('cdk8s'))('yaml');
+const CDK8S_YAML: { stringify(value: unknown, options: object): string; parseDocument(source: string, options: object): any } = createRequire(require.resolve('cdk8s'))('yaml');
 /** The options of cdk8s's `Yaml.stringify` (lib/yaml.js), which the fast writer reproduces. */
 const CDK8S_OPTIONS = { keepUndefined: true, lineWidth: 0, version: '1.1' };
 
 /** The `yaml` package quotes these at the start of a line only, so their form depends on the indent. */
 const DOCUMENT_MARKER = /^(%|---|\.\.\.)/;
+
+/**
+ * Strings whose plain form nothing but a schema tag could turn into another type: a letter, digit
+ * or `/` first, then letters, digits and `._/*-` (no indicator first, no colon, space or `#`).
+ */
+const PLAIN_SHAPE = /^[A-Za-z0-9/][A-Za-z0-9._/*-]{0,199}$/;
+/** The YAML 1.1 tags that would read a plain string as something else (booleans, null, numbers), as the `yaml` package checks them. */
+const RETYPING_TAGS: { test: RegExp }[] = (CDK8S_YAML.parseDocument('', { version: '1.1' }).schema.tags as any[])
+  .filter(tag => tag.default && tag.tag !== 'tag:yaml.org,2002:str' && tag.test instanceof RegExp);
 
 /** Thrown inside the fast writer when a document holds something it does not write itself. */
 class NotPlain extends Error {}
@@ -83,6 +92,7 @@ export class ManifestYamlWriter {
 
   private key(key: string): string {
     let written = this.keys.get(key);
+    if (written === undefined && isPlainWord(key)) this.keys.set(key, written = key);
     if (written === undefined) {
       if (DOCUMENT_MARKER.test(key)) throw new NotPlain();
       const whole = CDK8S_YAML.stringify({ [key]: 0 }, CDK8S_OPTIONS);
@@ -99,6 +109,7 @@ export class ManifestYamlWriter {
       || (type === 'string' && !(value as string).includes('\n') && !DOCUMENT_MARKER.test(value as string));
     if (!writable) throw new NotPlain();
     let written = this.scalars.get(value);
+    if (written === undefined && type === 'string' && isPlainWord(value as string)) this.scalars.set(value, written = value as string);
     if (written === undefined) {
       const whole = CDK8S_YAML.stringify({ k: value }, CDK8S_OPTIONS);
       if (!whole.startsWith('k: ') || whole.indexOf('\n') !== whole.length - 1) throw new NotPlain();
@@ -107,6 +118,11 @@ export class ManifestYamlWriter {
     }
     return written;
   }
+}
+
+/** Written as is by the `yaml` package, which is what its plain-string check decides for these. */
+function isPlainWord(text: string): boolean {
+  return PLAIN_SHAPE.test(text) && !RETYPING_TAGS.some(tag => tag.test.test(text));
 }
 
 function isPlainObject(value: unknown): value is { [key: string]: unknown } {

@@ -13,11 +13,17 @@ const AWKWARD = ['', 'yes', 'No', 'on', 'y', 'n', '~', 'null', 'true', '0x1F', '
   '2026-11-28', '-', '- a', '?', '? a', ':', 'a: b', 'a #b', '#c', '&a', '*a', '!t', '|', '>', '%x', '@x', '`x', '"q"', "'q'", 'it\'s "x"',
   ' lead', 'trail ', 'a\tb', '---', '...', '--- x', '[a]', '{a}', 'a,b', 'é', '💡', '\u0007', '\\', 'x'.repeat(1100),
   'cluster.local/ns/prod/sa/web', '/api/*', '*.example.com', 'GET', '8080', '10.0.0.0/8', 'app.kubernetes.io/name'];
+// Spellings YAML 1.1 reads as a boolean, null, number or date, and look-alikes that stay strings.
+const KEYWORDS = ['y', 'Y', 'yes', 'Yes', 'YES', 'yEs', 'n', 'N', 'no', 'No', 'NO', 'nO', 'true', 'True', 'TRUE', 'tRUE', 'false', 'False', 'FALSE',
+  'on', 'On', 'ON', 'oN', 'off', 'Off', 'OFF', 'null', 'Null', 'NULL', 'nULL', 'yess', 'Nope', 'onn', 'x.y', 'a-b', 'a/b/c', 'a_', 'e0', 'E5', '1e3', '0x1F', '0b101', '017', '0o17', '08', '1_000', '1.5', '1.', '10.0.0.0/8',
+  '2026-11-28', '2026-1-2', '190:20:30', '1:20.5', '/api/*', '/*', '*/x', '8080', '-1', '+1', '.5', '5.'];
+// Names of the kind manifests are made of: the writer's no-question path.
+const word = fc.oneof(fc.constantFrom(...KEYWORDS), fc.stringMatching(/^[A-Za-z0-9/][A-Za-z0-9._/*-]{0,12}$/), fc.stringMatching(/^[0-9eE._:+-]{1,8}$/));
 const MULTILINE = ['a\nb', 'a\n', '\n', 'a\n\nb\n', ' a\n b'];
 
 const scalar = (strings: string[]) => fc.oneof(
-  fc.constantFrom(...strings), fc.string(), fc.integer(), fc.double(), fc.boolean(), fc.constant(null));
-const key = fc.oneof(fc.constantFrom(...AWKWARD), fc.string(), fc.constantFrom('metadata', 'spec', 'name', '8080', '__proto__x'));
+  fc.constantFrom(...strings), word, fc.string(), fc.integer(), fc.double(), fc.boolean(), fc.constant(null));
+const key = fc.oneof(fc.constantFrom(...AWKWARD), word, fc.string(), fc.constantFrom('metadata', 'spec', 'name', '8080', '__proto__x'));
 
 function tree(leaf: fc.Arbitrary<unknown>): fc.Arbitrary<{ [key: string]: unknown }> {
   const { doc } = fc.letrec(tie => ({
@@ -58,6 +64,14 @@ describe('ManifestYamlWriter', () => {
     fc.assert(fc.property(fc.array(tree(scalar([...AWKWARD, ...MULTILINE])), { maxLength: 3 }), docs => {
       expect(new ManifestYamlWriter().stringify(docs, fallback)).toBe(original(docs));
     }), { numRuns: 200 });
+  });
+
+  test('writes YAML 1.1 boolean, null, number and date spellings, as key and as value, as cdk8s does', () => {
+    const writer = new ManifestYamlWriter();
+    for (const w of KEYWORDS) {
+      const doc = { [w]: w, list: [w] };
+      expect(writer.document(doc)).toBe(Yaml.stringify(doc));
+    }
   });
 
   test('an undefined document is an empty line, as cdk8s writes it', () => {
