@@ -92,7 +92,7 @@ export class ManifestYamlWriter {
 
   private key(key: string): string {
     let written = this.keys.get(key);
-    if (written === undefined && isPlainWord(key)) this.keys.set(key, written = key);
+    if (written === undefined && PLAIN_SHAPE.test(key)) this.keys.set(key, written = wordForm(key));
     if (written === undefined) {
       if (DOCUMENT_MARKER.test(key)) throw new NotPlain();
       const whole = CDK8S_YAML.stringify({ [key]: 0 }, CDK8S_OPTIONS);
@@ -104,25 +104,40 @@ export class ManifestYamlWriter {
   }
 
   private scalar(value: unknown): string {
+    // A Map takes -0 for 0, and the `yaml` package writes it "-0": leave it to cdk8s's writer.
+    if (value === 0 && Object.is(value, -0)) throw new NotPlain();
+    let written = this.scalars.get(value);
+    if (written !== undefined) return written;
     const type = typeof value;
-    const writable = value === null || type === 'boolean' || (type === 'number' && !Object.is(value, -0))
+    const writable = value === null || type === 'boolean' || type === 'number'
       || (type === 'string' && !(value as string).includes('\n') && !DOCUMENT_MARKER.test(value as string));
     if (!writable) throw new NotPlain();
-    let written = this.scalars.get(value);
-    if (written === undefined && type === 'string' && isPlainWord(value as string)) this.scalars.set(value, written = value as string);
+    written = simpleForm(value);
     if (written === undefined) {
       const whole = CDK8S_YAML.stringify({ k: value }, CDK8S_OPTIONS);
       if (!whole.startsWith('k: ') || whole.indexOf('\n') !== whole.length - 1) throw new NotPlain();
       written = whole.slice(3, -1);
-      this.scalars.set(value, written);
     }
+    this.scalars.set(value, written);
     return written;
   }
 }
 
-/** Written as is by the `yaml` package, which is what its plain-string check decides for these. */
-function isPlainWord(text: string): boolean {
-  return PLAIN_SHAPE.test(text) && !RETYPING_TAGS.some(tag => tag.test.test(text));
+/**
+ * A name-shaped string as the `yaml` package writes it: plain, unless one of its tags would read
+ * it as another type; then double-quoted, which for these characters needs no escape.
+ */
+function wordForm(text: string): string {
+  return RETYPING_TAGS.some(tag => tag.test.test(text)) ? `"${text}"` : text;
+}
+
+/** The forms the `yaml` package gives the commonest scalars (its default null, true and false strings, integers as JSON writes them). */
+function simpleForm(value: unknown): string | undefined {
+  if (value === null) return 'null';
+  if (typeof value === 'boolean') return value ? 'true' : 'false';
+  if (Number.isSafeInteger(value) && !Object.is(value, -0)) return String(value);
+  if (typeof value === 'string' && PLAIN_SHAPE.test(value)) return wordForm(value);
+  return undefined;
 }
 
 function isPlainObject(value: unknown): value is { [key: string]: unknown } {

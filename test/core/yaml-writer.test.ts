@@ -55,6 +55,7 @@ describe('ManifestYamlWriter', () => {
       { value: undefined },
       { items: [1, undefined] },
       { zero: -0 },
+      { a: 0, b: -0 },
     ];
     const writer = new ManifestYamlWriter();
     for (const doc of odd) {
