@@ -2,7 +2,9 @@
 // ApiObjects) and against cdk8s-plus-28, and the CLI against parsing the same YAML alone.
 // Every measurement is a fresh process; figures are medians of several rounds, interleaved so
 // that drift on a shared machine hits every side alike. Needs `npx projen compile` (out/cli).
-// Run: npm run bench:compare [-- --rounds 5] [-- --large]   (prints figures; never a timed test)
+// Run: npm run bench:compare [-- --rounds 5] [-- --large] [-- --baseline DIR]   (prints figures; never a timed test)
+// --baseline DIR: a compiled checkout of an earlier commit (scripts/bench-baseline.sh builds one);
+// its CLI runs reach and diff on the same files in the same rounds, for the speed-up.
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
@@ -18,7 +20,10 @@ const sizes: Size[] = [
   { label: 'm', workloads: 2000, links: 10000 },
   ...(args.includes('--large') ? [{ label: 'l', workloads: 10000, links: 50000 }] : []),
 ];
+const baselineArg = args.includes('--baseline') ? args[args.indexOf('--baseline') + 1] : undefined;
 const root = path.join(__dirname, '..');
+const baselineCli = baselineArg ? path.resolve(baselineArg, 'out', 'cli', 'main.js') : undefined;
+if (baselineCli && !fs.existsSync(baselineCli)) throw new Error(`${baselineCli} is missing: build the baseline with scripts/bench-baseline.sh`);
 const cli = path.join(root, 'out', 'cli', 'main.js');
 if (!fs.existsSync(cli)) throw new Error(`${cli} is missing: run "npx projen compile" first`);
 const NODE_FLAGS = ['--max-old-space-size=16384'];
@@ -70,26 +75,38 @@ console.log(`cdk8s-zero-trust side-by-side benchmark: ${os.cpus().length} cores 
 const librarySynth = new Map<string, Sample>();
 for (const size of sizes) {
   const base = fs.mkdtempSync(path.join(os.tmpdir(), `zt-bench-${size.label}-`));
-  const samples: { [k: string]: Sample[] } = { library: [], floor: [], plus: [], reach: [], diff: [], yaml: [] };
+  const samples: { [k: string]: Sample[] } = { 'library': [], 'library-cdk8s-yaml': [], 'floor': [], 'plus': [], 'reach': [], 'diff': [], 'yaml': [], 'baseline-reach': [], 'baseline-diff': [] };
   for (let r = 0; r < rounds; r++) {
     samples.library.push(synthOnce('library', size, path.join(base, 'library')));
+    samples['library-cdk8s-yaml'].push(synthOnce('library-cdk8s-yaml', size, path.join(base, 'library-cdk8s-yaml')));
     samples.floor.push(synthOnce('floor', size, path.join(base, 'floor')));
     samples.plus.push(synthOnce('plus', size, path.join(base, 'plus')));
     const dir = path.join(base, 'library');
     samples.reach.push(processOnce([cli, 'reach', dir]));
     samples.diff.push(processOnce([cli, 'diff', '--base', dir, '--head', dir]));
     samples.yaml.push(processOnce([parser, dir]));
+    if (baselineCli) {
+      samples['baseline-reach'].push(processOnce([baselineCli, 'reach', dir]));
+      samples['baseline-diff'].push(processOnce([baselineCli, 'diff', '--base', dir, '--head', dir]));
+    }
   }
-  const s = Object.fromEntries(Object.entries(samples).map(([k, v]) => [k, summary(v)]));
+  const s = Object.fromEntries(Object.entries(samples).filter(([, v]) => v.length > 0).map(([k, v]) => [k, summary(v)]));
   librarySynth.set(size.label, s.library);
   console.log(`\n[${size.label}] W=${size.workloads} L=${size.links}`);
-  for (const [k, label] of [['library', 'library synth'], ['floor', 'floor synth (same objects as ApiObjects)'], ['plus', 'cdk8s-plus-28 (Deployments + connections.allowTo)'],
-    ['reach', 'CLI reach (whole process)'], ['diff', 'CLI diff (whole process)'], ['yaml', 'yaml package parse alone (whole process)']]) {
-    console.log(`  ${label.padEnd(52)} ${fmt(s[k])}`);
+  for (const [k, label] of [['library', 'library synth'], ['library-cdk8s-yaml', 'library synth, cdk8s\'s own YAML writer'],
+    ['floor', 'floor synth (same objects as ApiObjects)'], ['plus', 'cdk8s-plus-28 (Deployments + connections.allowTo)'],
+    ['reach', 'CLI reach (whole process)'], ['diff', 'CLI diff (whole process)'], ['yaml', 'yaml package parse alone (whole process)'],
+    ['baseline-reach', 'baseline CLI reach (whole process)'], ['baseline-diff', 'baseline CLI diff (whole process)']]) {
+    if (s[k]) console.log(`  ${label.padEnd(52)} ${fmt(s[k])}`);
   }
   console.log(`  library / floor:          ${ratio(s.library, s.floor)}   (goal <= 1.3x)`);
+  console.log(`  same, cdk8s YAML writer:  ${ratio(s['library-cdk8s-yaml'], s.floor)}`);
   console.log(`  library / cdk8s-plus-28:  ${ratio(s.library, s.plus)}   (goal <= 0.4x)`);
   console.log(`  CLI reach / yaml parse:   ${ratio(s.reach, s.yaml)}`);
+  if (s['baseline-reach']) {
+    console.log(`  baseline / CLI reach:     ${ratio(s['baseline-reach'], s.reach)}   (goal >= 3x at W=10k; peak ${s['baseline-reach'].rssMb.toFixed(0)} -> ${s.reach.rssMb.toFixed(0)} MB)`);
+    console.log(`  baseline / CLI diff:      ${ratio(s['baseline-diff'], s.diff)}   (goal >= 3x at W=10k; peak ${s['baseline-diff'].rssMb.toFixed(0)} -> ${s.diff.rssMb.toFixed(0)} MB)`);
+  }
   fs.rmSync(base, { recursive: true, force: true });
 }
 const m = librarySynth.get('m');
