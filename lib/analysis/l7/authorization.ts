@@ -3,6 +3,7 @@ import { AddressRange } from './ip-blocks';
 import { applicableJwtRules, authenticate, RequestAuth } from './jwt';
 import { effectiveMtls } from './mtls';
 import { normalizePath, pathPatternMatch, samplePath } from './paths';
+import { rulesFor } from './rule-index';
 import { hasHttpFields, MatchNotes, operationPortMatches, RequestContext, ruleMatches, ruleMatchesIgnoringHttp, usesToken } from './rules';
 import { or, Tri } from './tri';
 import { AuthorizationPolicyInfo, Estate, IstioOperation, IstioRule, Workload } from '../estate/model';
@@ -193,7 +194,7 @@ export function decideRequest(
 export function decidePort(estate: Estate, scope: PolicyScope, source: L7Source, destination: Workload, port: number): L7Decision {
   const pre = preCheck(estate, source, destination, port);
   if (pre.decision) return pre.decision;
-  const ctx = sourceContext(estate, source, !pre.plaintext, port);
+  const ctx = { ...sourceContext(estate, source, !pre.plaintext, port), policyNamespace: destination.namespace };
   const policies = scope.of(destination);
   const tokens = sampleTokens(estate, destination);
   const enforced = summarize(policies.enforced, ctx, tokens);
@@ -315,12 +316,12 @@ function tokenRequirement(rule: IstioRule): string {
 
 function summarize(policies: readonly AuthorizationPolicyInfo[], ctx: RequestContext, tokens: ReadonlyArray<Record<string, unknown>>): Outcome {
   const notes: MatchNotes = { unknown: new Set(), unsupported: new Set() };
-  const allowPolicies = policies.filter(p => p.action === 'ALLOW');
+  const { allowPolicies, denyPolicies } = byAction(policies);
   const candidates: Array<{ shape: RequestShape; policy: string; rule?: IstioRule }> = [];
   if (allowPolicies.length === 0) candidates.push({ shape: {}, policy: '' });
   for (const p of allowPolicies) {
-    for (const rule of p.rules) {
-      if (ruleMatchesIgnoringHttp(rule, { ...ctx, policyNamespace: p.namespace }, notes) === 'no') continue;
+    for (const rule of rulesFor(p, ctx)) {
+      if (ruleMatchesIgnoringHttp(rule, inPolicy(ctx, p), notes) === 'no') continue;
       for (const op of rule.to ?? [{} as IstioOperation]) {
         if (!operationPortMatches(op, ctx.port)) continue;
         candidates.push({ shape: shapeOf(op), policy: ref(p), rule });
@@ -362,16 +363,16 @@ function summarize(policies: readonly AuthorizationPolicyInfo[], ctx: RequestCon
       probes.forEach(p => p.reasons.forEach(r => denyReasons.add(r)));
     }
   }
-  for (const p of policies.filter(x => x.action === 'DENY')) {
-    for (const rule of p.rules) {
-      if (ruleMatchesIgnoringHttp(rule, { ...ctx, policyNamespace: p.namespace }, notes) === 'no') continue;
+  for (const p of denyPolicies) {
+    for (const rule of rulesFor(p, ctx)) {
+      if (ruleMatchesIgnoringHttp(rule, inPolicy(ctx, p), notes) === 'no') continue;
       if ((rule.to ?? []).some(op => operationPortMatches(op, ctx.port) && hasHttpFields(op))) {
         caveats.add(`except requests DENY ${ref(p)} refuses`);
       }
     }
   }
   noteText(notes).forEach(x => caveats.add(x));
-  customCaveats(policies).forEach(x => caveats.add(x));
+  byAction(policies).caveats.forEach(x => caveats.add(x));
   if (allowed.length > 0) {
     const any = allowed.some(isAny);
     return { verdict: 'allow', requests: any ? [] : dedupe(allowed), reasons: [...reasons], caveats: [...caveats] };
@@ -391,11 +392,19 @@ function authOf(token: Record<string, unknown>): RequestAuth {
   };
 }
 
+/** The context for one policy's rules: a ServiceAccount without a namespace means the policy's. Reused when it already is. */
+function inPolicy(ctx: RequestContext, policy: AuthorizationPolicyInfo): RequestContext {
+  return ctx.policyNamespace === policy.namespace ? ctx : { ...ctx, policyNamespace: policy.namespace };
+}
+
 function firstMatch(policies: readonly AuthorizationPolicyInfo[], ctx: RequestContext, action: 'ALLOW' | 'DENY', notes: MatchNotes): { tri: Tri; policy: string } {
   let result: Tri = 'no';
   // PolicyScope hands policies over sorted by namespace/name, so the first match is stable.
   for (const p of policies) {
-    const tri = or(p.rules.map(r => ruleMatches(r, { ...ctx, policyNamespace: p.namespace }, action, notes)));
+    const rules = rulesFor(p, ctx);
+    if (rules.length === 0) continue;
+    const pctx = inPolicy(ctx, p);
+    const tri = or(rules.map(r => ruleMatches(r, pctx, action, notes)));
     if (tri === 'yes') return { tri, policy: ref(p) };
     if (tri === 'unknown') result = 'unknown';
   }

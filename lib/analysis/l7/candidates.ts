@@ -8,7 +8,8 @@ import { Estate, Workload } from '../estate/model';
  * to principals or namespaces (no ALLOW policy, a rule without `from`, only negative fields other than
  * `notPrincipals: ["*"]`, which leaves only peers without a mesh identity).
  */
-export function l7CandidateSources(estate: Estate, scope: PolicyScope, destination: Workload, byPrincipal: Map<string, Workload[]>): Workload[] | 'all' {
+export function l7CandidateSources(estate: Estate, scope: PolicyScope, destination: Workload, index: SourceIndex): Workload[] | 'all' {
+  const byPrincipal = index.byPrincipal;
   const allow = scope.of(destination).enforced.filter(p => p.action === 'ALLOW');
   if (allow.length === 0) return 'all';
   const out = new Set<Workload>();
@@ -23,12 +24,15 @@ export function l7CandidateSources(estate: Estate, scope: PolicyScope, destinati
             else for (const [principal, ws] of byPrincipal) if (istioMatch(pattern, principal)) ws.forEach(w => out.add(w));
           }
         } else if (s.namespaces) {
-          for (const w of estate.workloads) if (s.namespaces.some(n => istioMatch(n, w.namespace))) out.add(w);
+          for (const n of s.namespaces) {
+            if (!n.includes('*')) index.byNamespace.get(n)?.forEach(w => out.add(w));
+            else for (const w of estate.workloads) if (istioMatch(n, w.namespace)) out.add(w);
+          }
         } else if (s.serviceAccounts) {
           for (const w of estate.workloads) if (s.serviceAccounts.some(n => istioMatch(n, `${w.namespace}/${w.serviceAccount}`))) out.add(w);
         } else if (s.notPrincipals?.includes('*')) {
           // Peers without a mesh identity only: pods without a sidecar (outside peers come from L4's ipBlock grants).
-          for (const w of estate.workloads) if (!w.sidecar) out.add(w);
+          index.withoutSidecar.forEach(w => out.add(w));
         } else {
           return 'all';
         }
@@ -36,17 +40,39 @@ export function l7CandidateSources(estate: Estate, scope: PolicyScope, destinati
     }
   }
   // A representative's ServiceAccount is unknown: it stays a candidate whenever sources are narrowed.
-  for (const w of estate.workloads) if (w.representative) out.add(w);
+  index.representatives.forEach(w => out.add(w));
   return [...out];
 }
 
-export function principalIndex(estate: Estate): Map<string, Workload[]> {
-  const out = new Map<string, Workload[]>();
+/** The estate's workloads looked up by principal and namespace, built once so each destination costs only its own rules. */
+export interface SourceIndex {
+  readonly byPrincipal: Map<string, Workload[]>;
+  readonly byNamespace: Map<string, Workload[]>;
+  readonly representatives: readonly Workload[];
+  readonly withoutSidecar: readonly Workload[];
+}
+
+export function sourceIndex(estate: Estate): SourceIndex {
+  const index = {
+    byPrincipal: new Map<string, Workload[]>(),
+    byNamespace: new Map<string, Workload[]>(),
+    representatives: [] as Workload[],
+    withoutSidecar: [] as Workload[],
+  };
   for (const w of estate.workloads) {
-    if (w.representative) continue;
-    const principal = `${estate.settings.trustDomain}/ns/${w.namespace}/sa/${w.serviceAccount}`;
-    if (!out.has(principal)) out.set(principal, []);
-    out.get(principal)!.push(w);
+    push(index.byNamespace, w.namespace, w);
+    if (!w.sidecar) index.withoutSidecar.push(w);
+    if (w.representative) {
+      index.representatives.push(w);
+      continue;
+    }
+    push(index.byPrincipal, `${estate.settings.trustDomain}/ns/${w.namespace}/sa/${w.serviceAccount}`, w);
   }
-  return out;
+  return index;
+}
+
+function push(map: Map<string, Workload[]>, key: string, w: Workload): void {
+  const list = map.get(key);
+  if (list) list.push(w);
+  else map.set(key, [w]);
 }

@@ -2,7 +2,7 @@ import { Estate, Finding, Workload } from '../estate/model';
 import { evaluateL4, ExternalGrant, isOutside, L4Result } from '../l4/evaluate';
 import { formatRange, PortSet, PROTOCOLS } from '../l4/port-set';
 import { decidePort, L7Decision, L7Source, PolicyScope } from '../l7/authorization';
-import { l7CandidateSources, principalIndex } from '../l7/candidates';
+import { l7CandidateSources, sourceIndex } from '../l7/candidates';
 import { AccessPath, AnalysisFinding, WorkloadSummary } from '../types';
 import { formatShape } from './format';
 import { l7CutPoints, PortSegment, segmentsOf, servicePortsFor } from './segments';
@@ -41,10 +41,10 @@ export function analyzeEstate(estate: Estate): Analysis {
   for (const [src, m] of l4.allowed) pairs.set(src, new Map(m));
 
   // Paths open at L7 but closed at L4: only sources an ALLOW policy names are candidates.
-  const principals = principalIndex(estate);
+  const sources = sourceIndex(estate);
   for (const destination of estate.workloads) {
     if (!destination.sidecar || isOutside(destination) || !destination.receives) continue;
-    const candidates = l7CandidateSources(estate, scope, destination, principals);
+    const candidates = l7CandidateSources(estate, scope, destination, sources);
     if (candidates === 'all') {
       const policies = scope.of(destination).enforced;
       findings.push({
