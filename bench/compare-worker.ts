@@ -43,7 +43,7 @@ function declarePlus(app: App, e: BenchEstate): void {
 
 /** The library's own output, as plain ApiObjects in charts of the same names: the floor of any synthesis. */
 function libraryObjects(): Map<string, any[]> {
-  const app = new App({ outdir: fs.mkdtempSync('/tmp/zt-bench-floor-src-') });
+  const app = new App({ outdir: path.join(outdir, 'unused') }); // never synthesized: toJson() only
   declareLibrary(app, estate);
   return new Map(app.charts.map(c => [c.node.id, c.toJson()]));
 }

@@ -4,7 +4,7 @@ import { applicableJwtRules, authenticate, RequestAuth } from './jwt';
 import { effectiveMtls } from './mtls';
 import { normalizePath, pathPatternMatch, samplePath } from './paths';
 import { rulesFor } from './rule-index';
-import { hasHttpFields, MatchNotes, operationPortMatches, RequestContext, ruleMatches, ruleMatchesIgnoringHttp, usesToken } from './rules';
+import { hasHttpFields, MatchNotes, operationPortMatches, RequestContext, ruleHasHttpFields, ruleMatches, ruleMatchesIgnoringHttp, usesToken } from './rules';
 import { or, Tri } from './tri';
 import { AuthorizationPolicyInfo, Estate, IstioOperation, IstioRule, Workload } from '../estate/model';
 import { selectorMatches } from '../l4/selectors';
@@ -333,18 +333,23 @@ function summarize(policies: readonly AuthorizationPolicyInfo[], ctx: RequestCon
   const caveats = new Set<string>();
   let unknown = false;
   const denyReasons = new Set<string>();
+  // When no rule that can match this source reads the request (methods, paths, hosts, token), every
+  // probe has the same outcome as the first: evaluate it once.
+  const blind = httpBlind(allowPolicies, denyPolicies, ctx);
+  let shared: Outcome | undefined;
+  const probe = (c: RequestContext): Outcome => (blind ? (shared ??= evaluatePolicies(policies, c)) : evaluatePolicies(policies, c));
   for (const c of candidates) {
     // A rule without HTTP fields also admits raw TCP; check that too so TCP-level DENYs count.
-    const tcpProbe = isAny(c.shape) ? [evaluatePolicies(policies, ctx)] : [];
+    const tcpProbe = isAny(c.shape) ? [probe(ctx)] : [];
     const requests = representatives(c.shape);
-    const probes = [...tcpProbe, ...requests.map(http => evaluatePolicies(policies, { ...ctx, http }))];
+    const probes = [...tcpProbe, ...requests.map(http => probe({ ...ctx, http }))];
     let shape = c.shape;
     // A rule that reads the token is probed again with a token it asks for, from an issuer the destination accepts.
     // A DENY rule on `notRequestPrincipals` can also make a token the key: then any valid token is.
     const ruleReads = c.rule !== undefined && usesToken(c.rule);
     if ((ruleReads || byAction(policies).readsToken) && !probes.some(p => p.verdict === 'allow')) {
       const withToken = tokens.map(t => (ruleReads ? tokenFor(c.rule!, t) : t)).filter((t): t is Record<string, unknown> => t !== undefined)
-        .flatMap(t => requests.map(http => evaluatePolicies(policies, { ...ctx, http, auth: authOf(t) })));
+        .flatMap(t => requests.map(http => probe({ ...ctx, http, auth: authOf(t) })));
       if (withToken.some(p => p.verdict === 'allow')) {
         shape = { ...c.shape, token: ruleReads ? tokenRequirement(c.rule!) : `JWT of ${[...new Set(tokens.map(t => String(t.iss)))].join('|')}` };
       }
@@ -378,8 +383,22 @@ function summarize(policies: readonly AuthorizationPolicyInfo[], ctx: RequestCon
     return { verdict: 'allow', requests: any ? [] : dedupe(allowed), reasons: [...reasons], caveats: [...caveats] };
   }
   if (unknown) return { verdict: 'unknown', requests: [], reasons: [...reasons], caveats: [...caveats] };
-  const why = candidates.length === 0 ? evaluatePolicies(policies, ctx).reasons : [...denyReasons];
+  const why = candidates.length === 0 ? probe(ctx).reasons : [...denyReasons];
   return { verdict: 'deny', requests: [], reasons: why, caveats: [...caveats] };
+}
+
+const READS_REQUEST = new WeakMap<IstioRule, boolean>();
+
+/** True when none of the rules of these policies that can match the source reads an HTTP attribute or the token. */
+function httpBlind(allow: readonly AuthorizationPolicyInfo[], deny: readonly AuthorizationPolicyInfo[], ctx: RequestContext): boolean {
+  for (const p of [...allow, ...deny]) {
+    for (const rule of rulesFor(p, ctx)) {
+      let reads = READS_REQUEST.get(rule);
+      if (reads === undefined) READS_REQUEST.set(rule, reads = ruleHasHttpFields(rule));
+      if (reads) return false;
+    }
+  }
+  return true;
 }
 
 function authOf(token: Record<string, unknown>): RequestAuth {
