@@ -2,7 +2,7 @@ import { App, Chart } from 'cdk8s';
 import { buildEstate } from './estate/build';
 import { AnalysisInputError } from './estate/errors';
 import { loadManifests } from './estate/load';
-import { Estate, Workload } from './estate/model';
+import { Estate, Finding, Workload } from './estate/model';
 import { toDot } from './graph/dot';
 import { toMermaid } from './graph/mermaid';
 import { buildGraph, GraphModel } from './graph/model';
@@ -139,13 +139,7 @@ export class Reachability {
 
   /** Analyzes YAML/JSON files and directories (multi-document, read recursively). */
   public static fromFiles(paths: string[], options: ReachabilityOptions = {}): Reachability {
-    const loaded = loadManifests(paths);
-    const skipped = [
-      ...loaded.skipped.map(file => ({ kind: 'unsupported' as const, subject: file, message: 'not a Kubernetes manifest (no apiVersion and kind); skipped' })),
-      ...loaded.special.map(file => ({ kind: 'unsupported' as const, subject: file, message: 'not a regular file (a FIFO, socket or device); skipped, never read' })),
-      ...loaded.notes.map(note => ({ kind: 'warning' as const, subject: note.split(': ')[0], message: note.slice(note.indexOf(': ') + 2) })),
-    ];
-    return new Reachability(analyzeEstate(buildEstate(loaded.objects, options, skipped)));
+    return new Reachability(analyzeEstate(estateFromFiles(paths, options)));
   }
 
   private constructor(private readonly analysis: Analysis) {}
@@ -301,4 +295,15 @@ function servicePortNote(estate: Estate, destination: Workload, protocol: string
 
 function isExternal(p: AccessPath): boolean {
   return p.source.startsWith('external (') || p.destination.startsWith('internet (') || p.destination.startsWith('cidr ');
+}
+
+/** The estate of some files. The parsed documents stay in here, so the analysis that follows does not keep them alive. */
+function estateFromFiles(paths: string[], options: ReachabilityOptions): Estate {
+  const loaded = loadManifests(paths);
+  const skipped: Finding[] = [
+    ...loaded.skipped.map(file => ({ kind: 'unsupported' as const, subject: file, message: 'not a Kubernetes manifest (no apiVersion and kind); skipped' })),
+    ...loaded.special.map(file => ({ kind: 'unsupported' as const, subject: file, message: 'not a regular file (a FIFO, socket or device); skipped, never read' })),
+    ...loaded.notes.map(note => ({ kind: 'warning' as const, subject: note.split(': ')[0], message: note.slice(note.indexOf(': ') + 2) })),
+  ];
+  return buildEstate(loaded.objects, options, skipped);
 }
