@@ -1,5 +1,5 @@
 import { indexKeyOf, LabelSelector, selectorMatches } from './selectors';
-import { Estate, Workload } from '../estate/model';
+import { Estate, NamespaceInfo, Workload } from '../estate/model';
 
 /**
  * Pods grouped by namespace and by label pair, so a selector only tests the pods that carry
@@ -8,11 +8,17 @@ import { Estate, Workload } from '../estate/model';
 export class PodIndex {
   private readonly byNamespace = new Map<string, Workload[]>();
   private readonly byLabel = new Map<string, Workload[]>();
+  private readonly namespacesByLabel = new Map<string, NamespaceInfo[]>();
+  private readonly allNamespaces: NamespaceInfo[] = [];
 
-  constructor(private readonly estate: Estate) {
+  constructor(estate: Estate) {
     for (const w of estate.workloads) {
       push(this.byNamespace, w.namespace, w);
       for (const [k, v] of Object.entries(w.labels)) push(this.byLabel, `${w.namespace}\u0000${k}=${v}`, w);
+    }
+    for (const n of estate.namespaces.values()) {
+      this.allNamespaces.push(n);
+      for (const [k, v] of Object.entries(n.labels)) push(this.namespacesByLabel, `${k}=${v}`, n);
     }
   }
 
@@ -23,9 +29,11 @@ export class PodIndex {
     return (candidates ?? []).filter(w => selectorMatches(selector, w.labels));
   }
 
-  /** Namespaces whose labels match a selector. */
+  /** Namespaces whose labels match a selector, testing only those that carry its first matchLabels pair. */
   public namespaces(selector: LabelSelector): string[] {
-    return [...this.estate.namespaces.values()].filter(n => selectorMatches(selector, n.labels)).map(n => n.name);
+    const key = indexKeyOf(selector);
+    const candidates = key ? this.namespacesByLabel.get(key) ?? [] : this.allNamespaces;
+    return candidates.filter(n => selectorMatches(selector, n.labels)).map(n => n.name);
   }
 }
 

@@ -318,11 +318,11 @@ function summarize(policies: readonly AuthorizationPolicyInfo[], ctx: RequestCon
   const notes: MatchNotes = { unknown: new Set(), unsupported: new Set() };
   const { allowPolicies, denyPolicies } = byAction(policies);
   const candidates: Array<{ shape: RequestShape; policy: string; rule?: IstioRule }> = [];
-  if (allowPolicies.length === 0) candidates.push({ shape: {}, policy: '' });
+  if (allowPolicies.length === 0) candidates.push({ shape: ANY_SHAPE, policy: '' });
   for (const p of allowPolicies) {
     for (const rule of rulesFor(p, ctx)) {
       if (ruleMatchesIgnoringHttp(rule, inPolicy(ctx, p), notes) === 'no') continue;
-      for (const op of rule.to ?? [{} as IstioOperation]) {
+      for (const op of rule.to ?? ANY_OPERATION) {
         if (!operationPortMatches(op, ctx.port)) continue;
         candidates.push({ shape: shapeOf(op), policy: ref(p), rule });
       }
@@ -341,7 +341,7 @@ function summarize(policies: readonly AuthorizationPolicyInfo[], ctx: RequestCon
   for (const c of candidates) {
     // A rule without HTTP fields also admits raw TCP; check that too so TCP-level DENYs count.
     const tcpProbe = isAny(c.shape) ? [probe(ctx)] : [];
-    const requests = representatives(c.shape);
+    const requests = representativesOf(c.shape);
     const probes = [...tcpProbe, ...requests.map(http => probe({ ...ctx, http }))];
     let shape = c.shape;
     // A rule that reads the token is probed again with a token it asks for, from an issuer the destination accepts.
@@ -438,8 +438,22 @@ function noteText(notes: MatchNotes): string[] {
   return [...notes.unknown, ...notes.unsupported].map(x => `unresolved: ${x}`);
 }
 
+const ANY_OPERATION: readonly IstioOperation[] = [{}];
+const ANY_SHAPE: RequestShape = {};
+const SHAPES = new WeakMap<IstioOperation, RequestShape>();
+const REPRESENTATIVES = new WeakMap<RequestShape, ReadonlyArray<{ method: string; path: string }>>();
+
+/** The request family of an operation, one object per operation so its sample requests are built once. */
 function shapeOf(op: IstioOperation): RequestShape {
-  return { methods: op.methods, notMethods: op.notMethods, paths: op.paths, notPaths: op.notPaths, hosts: op.hosts };
+  let shape = SHAPES.get(op);
+  if (!shape) SHAPES.set(op, shape = { methods: op.methods, notMethods: op.notMethods, paths: op.paths, notPaths: op.notPaths, hosts: op.hosts });
+  return shape;
+}
+
+function representativesOf(shape: RequestShape): ReadonlyArray<{ method: string; path: string }> {
+  let requests = REPRESENTATIVES.get(shape);
+  if (!requests) REPRESENTATIVES.set(shape, requests = representatives(shape));
+  return requests;
 }
 
 function isAny(s: RequestShape): boolean {
