@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Builds an earlier commit's CLI for `npm run bench:compare -- --baseline DIR`, so the speed-up is
-# measured side by side in one run. Default: main when the speed work began (trust redesign merged).
+# measured side by side in one run. Default: main when the speed issue was filed (before any of its work).
 # Usage: scripts/bench-baseline.sh [COMMIT] [DIR]
 set -euo pipefail
-commit="${1:-9958bd2}"
+commit="${1:-b3bd557}"
 dir="${2:-.bench/baseline}"
 rm -rf "$dir"
 mkdir -p "$dir"
