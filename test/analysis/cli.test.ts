@@ -1,4 +1,4 @@
-import { execFileSync } from 'child_process';
+import { execFileSync, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import Ajv from 'ajv';
@@ -154,5 +154,12 @@ describe('the shipped bin (compiled out/cli/main.js, run by node)', () => {
       status = e.status;
     }
     expect(status).toBe(EXIT_POLICY_FAILURE);
+  });
+
+  test('a reader that closes the pipe early (| head) ends the command quietly, not with a stack trace', () => {
+    // The reader closes its end before the command has written anything, so every write meets EPIPE.
+    const run = spawnSync('bash', ['-c', `set -o pipefail; "${process.execPath}" "${bin}" reach "${base}" | (exec <&-; sleep 1)`], { encoding: 'utf8' });
+    expect(run.stderr).toBe('');
+    expect(run.status).toBe(0);
   });
 });
