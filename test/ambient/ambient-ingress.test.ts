@@ -7,19 +7,11 @@ import { PARTNER_RANGE, storefront } from '../../examples/storefront/storefront'
 import { AddressIngress, DataPlane, LinkPort, PublicRoute, Reachability, ServiceLink, TransportProtocol, ZeroTrustMode, ZeroTrustNamespace } from '../../lib';
 import { l4IngressFromAddress, meshVerdict, MeshRequest } from '../edges/support/edge-eval';
 import { ambientCall, ambientPodsOf } from '../support/ambient-eval';
+import { INGRESS_GATEWAY_POD as GATEWAY, INGRESS_GATEWAY_PRINCIPAL as GATEWAY_PRINCIPAL } from '../support/ingress-gateway';
 import { l4Allows, Pod } from '../support/policy-eval';
 import { examineSchema } from '../support/schema';
 import { find, synthApp } from '../support/synth';
 
-const GATEWAY: Pod = {
-  namespace: 'istio-system',
-  name: 'istio-ingressgateway',
-  labels: { istio: 'ingressgateway', app: 'istio-ingressgateway' },
-  serviceAccount: 'istio-ingressgateway-service-account',
-  ports: [{ port: 8443, protocol: 'TCP' }],
-  sidecar: true,
-};
-const GATEWAY_PRINCIPAL = 'cluster.local/ns/istio-system/sa/istio-ingressgateway-service-account';
 const PARTNER_IP = '198.51.100.23';
 const HBONE = { port: 15008 };
 

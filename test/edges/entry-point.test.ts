@@ -2,19 +2,11 @@ import { App } from 'cdk8s';
 import { adminPanel, EXAMPLE_ISSUER } from '../../examples/edges/edges';
 import { IdentityAwareEntryPoint, LinkPort, ZeroTrustNamespace } from '../../lib';
 import { l4PodToPod, meshVerdict, MeshRequest, Token } from './support/edge-eval';
+import { INGRESS_GATEWAY_POD as gatewayPod, INGRESS_GATEWAY_PRINCIPAL as GATEWAY_PRINCIPAL } from '../support/ingress-gateway';
 import { Pod, podsOf } from '../support/policy-eval';
 import { examineSchema } from '../support/schema';
 import { chartYaml, find, synthApp } from '../support/synth';
 
-const GATEWAY_PRINCIPAL = 'cluster.local/ns/istio-system/sa/istio-ingressgateway-service-account';
-const gatewayPod: Pod = {
-  namespace: 'istio-system',
-  name: 'istio-ingressgateway',
-  labels: { istio: 'ingressgateway', app: 'istio-ingressgateway' },
-  serviceAccount: 'istio-ingressgateway-service-account',
-  ports: [{ port: 8443, protocol: 'TCP' }],
-  sidecar: true,
-};
 const egressGatewayPod: Pod = { ...gatewayPod, name: 'istio-egressgateway', labels: { istio: 'egressgateway' }, serviceAccount: 'istio-egressgateway-service-account' };
 
 /** A token from the company issuer for the admin panel, with the given claims. */

@@ -2,19 +2,11 @@ import { App } from 'cdk8s';
 import { PARTNER_RANGE, storefront } from '../../examples/storefront/storefront';
 import { AddressIngress, IdentityAwareEntryPoint, LinkPort, PublicRoute, ZeroTrustMode, ZeroTrustNamespace } from '../../lib';
 import { l4IngressFromAddress, l4PodToPod, meshVerdict, MeshRequest, shadowVerdict } from '../edges/support/edge-eval';
+import { INGRESS_GATEWAY_POD as gatewayPod, INGRESS_GATEWAY_PRINCIPAL as GATEWAY_PRINCIPAL } from '../support/ingress-gateway';
 import { Pod, podFor, podsOf } from '../support/policy-eval';
 import { examineSchema } from '../support/schema';
 import { find, synthApp } from '../support/synth';
 
-const GATEWAY_PRINCIPAL = 'cluster.local/ns/istio-system/sa/istio-ingressgateway-service-account';
-const gatewayPod: Pod = {
-  namespace: 'istio-system',
-  name: 'istio-ingressgateway',
-  labels: { istio: 'ingressgateway', app: 'istio-ingressgateway' },
-  serviceAccount: 'istio-ingressgateway-service-account',
-  ports: [{ port: 8443, protocol: 'TCP' }],
-  sidecar: true,
-};
 const PARTNER_IP = '198.51.100.23';
 const STRANGER_IP = '203.0.113.9';
 
