@@ -3,7 +3,7 @@ import { PARTNER_RANGE, storefront } from '../../examples/storefront/storefront'
 import { AddressIngress, IdentityAwareEntryPoint, LinkPort, PublicRoute, ZeroTrustMode, ZeroTrustNamespace } from '../../lib';
 import { l4IngressFromAddress, l4PodToPod, meshVerdict, MeshRequest, shadowVerdict } from '../edges/support/edge-eval';
 import { INGRESS_GATEWAY_POD as gatewayPod, INGRESS_GATEWAY_PRINCIPAL as GATEWAY_PRINCIPAL } from '../support/ingress-gateway';
-import { Pod, podFor, podsOf } from '../support/policy-eval';
+import { podFor, podsOf } from '../support/policy-eval';
 import { examineSchema } from '../support/schema';
 import { find, synthApp } from '../support/synth';
 
