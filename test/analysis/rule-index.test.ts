@@ -56,7 +56,7 @@ describe('rulesFor', () => {
   test('indexes the rules the library writes: each client sees only its own rule', () => {
     const rules: IstioRule[] = PRINCIPALS.map(p => ({ from: [{ principals: [p] }], to: [{ ports: ['8080'], methods: ['GET'], paths: ['/api/*'] }] }));
     const policy: AuthorizationPolicyInfo = { namespace: 'shop', name: 'api', apiVersion: 'security.istio.io/v1', hasTargetRefs: false, action: 'ALLOW', rules, dryRun: false };
-    const ctx = (principal: string): RequestContext => ({ principal, namespace: 'shop', serviceAccount: '', trustDomain: 'cluster.local', port: 8080 });
+    const ctx = (identity: string): RequestContext => ({ principal: identity, namespace: 'shop', serviceAccount: '', trustDomain: 'cluster.local', port: 8080 });
     expect(rulesFor(policy, ctx(PRINCIPALS[1]))).toEqual([rules[1]]);
     expect(rulesFor(policy, ctx('cluster.local/ns/other/sa/x'))).toEqual([]);
     // A representative endpoint is known by a prefix only: every rule is evaluated.
