@@ -6,6 +6,7 @@ import { assertExternalHostname } from './hostname';
 import { zeroTrustError } from '../errors';
 import { workloadIntent } from '../link/service-link';
 import { AddressRangeIntent, ExternalEgressIntent, ExternalPortIntent, ExternalProtocol, ExternalTargetKind } from '../model/edge-intent';
+import { DataPlane } from '../model/intent';
 import { ZeroTrustRegistry } from '../model/registry';
 import { assertArray, assertConstructArgs, assertOptionalArray, assertOptionalBoolean, assertPlainObject, assertString } from '../validation';
 import { IZeroTrustWorkload, requireOwnedWorkload } from '../workload/workload';
@@ -121,6 +122,18 @@ export class AddressEgress extends ExternalEgressBase {
 }
 
 /**
+ * In an ambient namespace no sidecar checks the host name (that takes an egress waypoint, which
+ * the library does not emit): only the address ranges would hold, so any host in them would be
+ * reachable. That is wider than the declaration, so it is refused.
+ */
+function refuseInAmbient(egress: HostEgress, host: string): void {
+  const ns = ZeroTrustRegistry.of(egress).namespace(egress.from.namespace) as { dataPlane?: DataPlane } | undefined;
+  if (ns?.dataPlane !== DataPlane.AMBIENT) return;
+  throw zeroTrustError(egress, `HostEgress to "${host}" from ${egress.from.namespace}/${egress.from.name}, whose namespace is ambient: nothing there checks the host name (that needs an egress waypoint, which this library does not emit), so every host in the address ranges would be reachable`,
+    'declare AddressEgress with those ranges if any host in them may be called, or keep the workload in a sidecar namespace (dataPlane: DataPlane.SIDECAR)');
+}
+
+/**
  * Lets one workload reach an outside host by name: a ServiceEntry (MESH_EXTERNAL,
  * DNS resolution) registers the host, the namespace's Sidecar switches to
  * REGISTRY_ONLY so undeclared hosts fail, and a NetworkPolicy egress rule opens the
@@ -143,6 +156,7 @@ export class HostEgress extends ExternalEgressBase {
       throw zeroTrustError(this, `host "${this.host}" has UDP port ${udp.port}, but the sidecar does not proxy UDP, so the hostname could not be enforced`,
         'use AddressEgress with the host\'s CIDR for UDP');
     }
+    refuseInAmbient(this, this.host);
     if (!Array.isArray(props.addresses) || props.addresses.length === 0) {
       throw zeroTrustError(this, `host "${this.host}" has no addresses, and NetworkPolicy cannot match hostnames, so the default-deny egress would drop its traffic`,
         `list the CIDRs "${this.host}" resolves into (the provider's published ranges) in "addresses"`);
