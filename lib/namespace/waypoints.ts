@@ -7,14 +7,12 @@ import { DataPlane, WorkloadIntent } from '../model/intent';
 import { compareStrings } from '../model/order';
 import { RegisteredWorkload, ZeroTrustRegistry } from '../model/registry';
 import { WaypointIntent } from '../render/renderer';
+import { ownWaypointName } from '../workload/own-waypoint';
 import { servicesOf } from '../workload/services';
 import type { IZeroTrustWorkload } from '../workload/workload';
 
 /** Name of the namespace waypoint (a Gateway API Gateway of class `istio-waypoint`). */
 export const NAMESPACE_WAYPOINT = 'waypoint';
-
-/** Suffix of a workload's own waypoint: `<workload>-waypoint`. */
-export const OWN_WAYPOINT_SUFFIX = '-waypoint';
 
 /** The label Istio puts on the pods of the Gateway it deploys (waypoints included). */
 export const GATEWAY_NAME_LABEL = 'gateway.networking.k8s.io/gateway-name';
@@ -41,11 +39,6 @@ export function waypointOf(registry: ZeroTrustRegistry, server: WorkloadIntent):
  */
 export function intendedWaypoint(server: WorkloadIntent): WaypointIntent {
   return waypointNamed(server.ownWaypoint ? ownWaypointName(server.name) : NAMESPACE_WAYPOINT, server.namespace, server.principal);
-}
-
-/** The name of a workload's own waypoint. */
-export function ownWaypointName(workload: string): string {
-  return `${workload}${OWN_WAYPOINT_SUFFIX}`;
 }
 
 /** True for a namespace of the app whose data plane is ambient. */

@@ -6,10 +6,15 @@ import { DataPlane } from '../model/intent';
 import { NamespaceIdentity } from '../namespace/lookup';
 import { assertOptionalBoolean } from '../validation';
 
-/** The suffix of a workload's own waypoint (see waypoints.ts, which names it). */
+/** Suffix of a workload's own waypoint: `<workload>-waypoint`. */
 const SUFFIX = '-waypoint';
 /** Istio names the waypoint's Deployment, Service and ServiceAccount after the Gateway: a DNS-1123 label. */
 const MAX_NAME = 63;
+
+/** The name of a workload's own waypoint Gateway (Istio names its Deployment, Service and ServiceAccount the same). */
+export function ownWaypointName(workload: string): string {
+  return `${workload}${SUFFIX}`;
+}
 
 /** The option's value, refused where it cannot be honoured: a sidecar namespace, or a name too long for the waypoint's. */
 export function checkOwnWaypoint(scope: IConstruct & { name: string }, value: unknown, ns: NamespaceIdentity): boolean {
@@ -19,7 +24,7 @@ export function checkOwnWaypoint(scope: IConstruct & { name: string }, value: un
     throw zeroTrustError(scope, `ownWaypoint: true on workload "${scope.name}" of namespace "${ns.name}", whose data plane is ${ns.dataPlane ?? DataPlane.SIDECAR}: waypoints exist in ambient namespaces only, and a sidecar enforces each pod's L7 rules itself`,
       'drop ownWaypoint, or declare the namespace with dataPlane: DataPlane.AMBIENT');
   }
-  const name = `${scope.name}${SUFFIX}`;
+  const name = ownWaypointName(scope.name);
   if (name.length > MAX_NAME) {
     throw zeroTrustError(scope, `ownWaypoint: true on workload "${scope.name}" would name its waypoint "${name}", longer than ${MAX_NAME} characters (Istio names the waypoint's Deployment, Service and ServiceAccount after it)`,
       `give the workload a name of at most ${MAX_NAME - SUFFIX.length} characters, or drop ownWaypoint`);
