@@ -1,6 +1,7 @@
 import { NamespaceInfo, NetworkPolicyInfo, Workload } from './model';
 import { hasSidecar } from './workloads';
 import { LabelSelector, Labels, selectorMatches } from '../l4/selectors';
+import { pushTo } from '../multimap';
 
 const NAME_LABEL = 'kubernetes.io/metadata.name';
 
@@ -108,11 +109,6 @@ class PodsByLabel {
   }
 }
 
-function pushTo<K, V>(map: Map<K, V[]>, key: K, value: V): void {
-  const list = map.get(key);
-  if (list) list.push(value);
-  else map.set(key, [value]);
-}
 
 /** The namespace a selector pins by name (`kubernetes.io/metadata.name: x`, or `In [x]`), if it does nothing else. */
 function pinnedName(selector: LabelSelector): string | undefined {

@@ -1,5 +1,6 @@
 import { indexKeyOf, LabelSelector, selectorMatches } from './selectors';
 import { Estate, NamespaceInfo, Workload } from '../estate/model';
+import { pushTo } from '../multimap';
 
 /**
  * Pods grouped by namespace and by label pair, so a selector only tests the pods that carry
@@ -13,12 +14,12 @@ export class PodIndex {
 
   constructor(estate: Estate) {
     for (const w of estate.workloads) {
-      push(this.byNamespace, w.namespace, w);
-      for (const [k, v] of Object.entries(w.labels)) push(this.byLabel, `${w.namespace}\u0000${k}=${v}`, w);
+      pushTo(this.byNamespace, w.namespace, w);
+      for (const [k, v] of Object.entries(w.labels)) pushTo(this.byLabel, `${w.namespace}\u0000${k}=${v}`, w);
     }
     for (const n of estate.namespaces.values()) {
       this.allNamespaces.push(n);
-      for (const [k, v] of Object.entries(n.labels)) push(this.namespacesByLabel, `${k}=${v}`, n);
+      for (const [k, v] of Object.entries(n.labels)) pushTo(this.namespacesByLabel, `${k}=${v}`, n);
     }
   }
 
@@ -37,8 +38,3 @@ export class PodIndex {
   }
 }
 
-function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
-  const list = map.get(key);
-  if (list) list.push(value);
-  else map.set(key, [value]);
-}

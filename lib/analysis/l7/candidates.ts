@@ -1,6 +1,7 @@
 import { PolicyScope } from './authorization';
 import { istioMatch } from './tri';
 import { Estate, Workload } from '../estate/model';
+import { pushTo } from '../multimap';
 
 /**
  * Sources an L7 policy could admit to a destination, used to find paths that are open at L7
@@ -60,19 +61,14 @@ export function sourceIndex(estate: Estate): SourceIndex {
     withoutSidecar: [] as Workload[],
   };
   for (const w of estate.workloads) {
-    push(index.byNamespace, w.namespace, w);
+    pushTo(index.byNamespace, w.namespace, w);
     if (!w.sidecar) index.withoutSidecar.push(w);
     if (w.representative) {
       index.representatives.push(w);
       continue;
     }
-    push(index.byPrincipal, `${estate.settings.trustDomain}/ns/${w.namespace}/sa/${w.serviceAccount}`, w);
+    pushTo(index.byPrincipal, `${estate.settings.trustDomain}/ns/${w.namespace}/sa/${w.serviceAccount}`, w);
   }
   return index;
 }
 
-function push(map: Map<string, Workload[]>, key: string, w: Workload): void {
-  const list = map.get(key);
-  if (list) list.push(w);
-  else map.set(key, [w]);
-}

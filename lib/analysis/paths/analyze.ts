@@ -6,6 +6,7 @@ import { l7CandidateSources, sourceIndex } from '../l7/candidates';
 import { AccessPath, AnalysisFinding, WorkloadSummary } from '../types';
 import { formatShape } from './format';
 import { l7CutPoints, PortSegment, segmentsOf, servicePortsFor } from './segments';
+import { pushTo } from '../multimap';
 import { compareText } from '../order';
 
 export interface Analysis {
@@ -144,11 +145,6 @@ function warnAuthorizationPoliciesSelectingNoPod(estate: Estate, findings: Findi
   }
 }
 
-function pushTo<K, V>(map: Map<K, V[]>, key: K, value: V): void {
-  const list = map.get(key);
-  if (list) list.push(value);
-  else map.set(key, [value]);
-}
 
 /** A plaintext peer known by the range an `ipBlock` grants (`0.0.0.0/0` when not isolated), so `ipBlocks` rules can be decided. */
 function externalSource(grant: ExternalGrant): L7Source {
