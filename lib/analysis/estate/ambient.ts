@@ -17,6 +17,7 @@
  */
 import { AuthorizationPolicyInfo, Finding, IstioRule, NamespaceInfo, NetworkPolicyInfo, NetworkPolicyPeerInfo, NetworkPolicyPortInfo, NetworkPolicyRuleInfo, Workload } from './model';
 import { Labels, selectorMatches } from '../l4/selectors';
+import { pushTo } from '../multimap';
 
 const GATEWAY_NAME_LABEL = 'gateway.networking.k8s.io/gateway-name';
 const NAMESPACE_NAME_LABEL = 'kubernetes.io/metadata.name';
@@ -124,8 +125,15 @@ function lowerNetworkPolicies(input: AmbientInput, ambient: ReadonlySet<string>,
       egress: np.egress.flatMap(r => lower(r, 'egress')),
     });
   }
-  const original = [...input.networkPolicies];
-  transport.writeNotes(w => original.some(np => np.isolatesEgress && np.namespace === w.namespace && selectorMatches(np.podSelector, w.labels)));
+  // Egress isolation per client, from the policies of its own namespace only (asked once per pair seen).
+  const isolating = new Map<string, NetworkPolicyInfo[]>();
+  for (const np of input.networkPolicies) if (np.isolatesEgress) pushTo(isolating, np.namespace, np);
+  const isolated = new Map<Workload, boolean>();
+  transport.writeNotes(w => {
+    let hit = isolated.get(w);
+    if (hit === undefined) isolated.set(w, hit = (isolating.get(w.namespace) ?? []).some(np => selectorMatches(np.podSelector, w.labels)));
+    return hit;
+  });
   input.networkPolicies.splice(0, input.networkPolicies.length, ...lowered);
   // The probe source is the platform's: the reader's note that it is an outside network no longer applies.
   const probes = new Set(input.networkPolicies.filter(np => ambient.has(np.namespace)).map(np => `NetworkPolicy ${np.namespace}/${np.name}`));
@@ -268,7 +276,7 @@ class Transport {
       this.services = new Map();
       for (const o of this.input.objects.filter(x => x?.kind === 'Service' && x.spec?.selector)) {
         const ns = o.metadata?.namespace ?? 'default';
-        this.services.set(ns, [...(this.services.get(ns) ?? []), o]);
+        pushTo(this.services, ns, o);
       }
     }
     return this.services;

@@ -391,14 +391,12 @@ const READS_REQUEST = new WeakMap<IstioRule, boolean>();
 
 /** True when none of the rules of these policies that can match the source reads an HTTP attribute or the token. */
 function httpBlind(allow: readonly AuthorizationPolicyInfo[], deny: readonly AuthorizationPolicyInfo[], ctx: RequestContext): boolean {
-  for (const p of [...allow, ...deny]) {
-    for (const rule of rulesFor(p, ctx)) {
-      let reads = READS_REQUEST.get(rule);
-      if (reads === undefined) READS_REQUEST.set(rule, reads = ruleHasHttpFields(rule));
-      if (reads) return false;
-    }
-  }
-  return true;
+  const reads = (p: AuthorizationPolicyInfo) => rulesFor(p, ctx).some(rule => {
+    let hit = READS_REQUEST.get(rule);
+    if (hit === undefined) READS_REQUEST.set(rule, hit = ruleHasHttpFields(rule));
+    return hit;
+  });
+  return !allow.some(reads) && !deny.some(reads);
 }
 
 function authOf(token: Record<string, unknown>): RequestAuth {
